@@ -1,0 +1,25 @@
+//! CRM Lens: who are my customers, who is slipping away, and what brings them back.
+//!
+//! Floors, each using only the ones below it (see `../shared/ARCHITECTURE.md`):
+//! - [`engine`]: pure analytics over a columnar store; compiles and is tested natively.
+//! - [`model`], [`config`], [`charts`], [`i18n`]: wire types, settings, SVG charts, texts and formatting.
+//! - `demo` (native only): the seeded generator of the demo and benchmark datasets.
+//! - `sync`, `components`, `pages`, `app` (browser only): data loading, widgets, pages and the shell.
+
+pub mod charts;
+pub mod config;
+pub mod engine;
+pub mod i18n;
+pub mod model;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod demo;
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod components;
+#[cfg(target_arch = "wasm32")]
+pub mod pages;
+#[cfg(target_arch = "wasm32")]
+pub mod sync;
