@@ -1,0 +1,1 @@
+//! SVG charts drawn with plotters from plain data.

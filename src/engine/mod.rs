@@ -1,0 +1,14 @@
+//! The analytics engine: plain Rust over a columnar store, no web dependency.
+//!
+//! The same code runs natively (tests, benchmarks, the `crm-lens-query` tool) and in the browser;
+//! views only render what it computes.
+
+pub mod ingest;
+pub mod overview;
+pub mod retention;
+pub mod store;
+pub mod time;
+
+pub use ingest::{IngestError, IngestReport};
+pub use store::Store;
+pub use time::{Context, Period, WeekStart, Zone};

@@ -1,0 +1,273 @@
+//! The columnar store every analysis reads.
+//!
+//! Customers are rows of plain vectors. Events are columns ordered by (customer, time), so one
+//! pass over a customer's slice answers most questions about that customer. Strings that repeat
+//! (event types, property keys and values) are interned to small integers.
+
+use std::collections::HashMap;
+
+use crate::model::{AttributeType, Consent, Meta};
+
+/// Index of a customer in the store.
+pub type CustomerIx = u32;
+/// Interned event type.
+pub type EventTypeId = u16;
+/// Interned property key.
+pub type PropKeyId = u16;
+/// Interned property value.
+pub type PropValueId = u32;
+
+/// Maps strings to dense ids and back.
+#[derive(Debug, Clone, Default)]
+pub struct Interner {
+    names: Vec<String>,
+    ids: HashMap<String, u32>,
+}
+
+impl Interner {
+    /// The id of `name`, adding it if new.
+    pub fn intern(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.ids.get(name) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(name.to_owned());
+        self.ids.insert(name.to_owned(), id);
+        id
+    }
+
+    /// The id of `name` if it was seen.
+    pub fn get(&self, name: &str) -> Option<u32> {
+        self.ids.get(name).copied()
+    }
+
+    /// The string behind `id`.
+    pub fn name(&self, id: u32) -> &str {
+        self.names
+            .get(id as usize)
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.names.iter().map(String::as_str)
+    }
+}
+
+/// A scalar property value. Numbers keep their exact `f64`; text is stored once in the interner.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scalar {
+    Null,
+    Bool(bool),
+    Number(f64),
+    Text(String),
+}
+
+impl Scalar {
+    /// A canonical key so equal values intern to one id (`1` and `1.0` are the same number).
+    fn intern_key(&self) -> String {
+        match self {
+            Scalar::Null => "n:".into(),
+            Scalar::Bool(b) => format!("b:{b}"),
+            Scalar::Number(n) => format!("f:{}", n.to_bits()),
+            Scalar::Text(s) => format!("s:{s}"),
+        }
+    }
+
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Scalar::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_number(&self) -> Option<f64> {
+        match self {
+            Scalar::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+/// Interns property values of any scalar type.
+#[derive(Debug, Clone, Default)]
+pub struct ValueInterner {
+    values: Vec<Scalar>,
+    ids: HashMap<String, PropValueId>,
+}
+
+impl ValueInterner {
+    pub fn intern(&mut self, value: Scalar) -> PropValueId {
+        let key = value.intern_key();
+        if let Some(&id) = self.ids.get(&key) {
+            return id;
+        }
+        let id = self.values.len() as PropValueId;
+        self.values.push(value);
+        self.ids.insert(key, id);
+        id
+    }
+
+    /// The id of an existing value, for filters: a value never seen matches nothing.
+    pub fn get(&self, value: &Scalar) -> Option<PropValueId> {
+        self.ids.get(&value.intern_key()).copied()
+    }
+
+    pub fn value(&self, id: PropValueId) -> &Scalar {
+        static NULL: Scalar = Scalar::Null;
+        self.values.get(id as usize).unwrap_or(&NULL)
+    }
+
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+}
+
+/// A typed customer attribute value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AttrValue {
+    Missing,
+    Text(String),
+    Number(f64),
+    Bool(bool),
+    /// Unix seconds.
+    Date(i64),
+    List(Vec<String>),
+}
+
+/// One customer attribute across all customers.
+#[derive(Debug, Clone)]
+pub struct AttributeColumn {
+    pub name: String,
+    pub kind: AttributeType,
+    pub values: Vec<AttrValue>,
+}
+
+/// Customer rows, indexed by [`CustomerIx`].
+#[derive(Debug, Clone, Default)]
+pub struct Customers {
+    pub ids: Vec<String>,
+    pub names: Vec<String>,
+    pub emails: Vec<Option<String>>,
+    pub phones: Vec<Option<String>>,
+    /// Signup time, unix seconds.
+    pub created_at: Vec<i64>,
+    pub consent: Vec<Consent>,
+    pub attributes: Vec<AttributeColumn>,
+    pub(crate) index: HashMap<String, CustomerIx>,
+}
+
+impl Customers {
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The index of the customer with this id.
+    pub fn find(&self, id: &str) -> Option<CustomerIx> {
+        self.index.get(id).copied()
+    }
+
+    /// The column of the attribute named `name`.
+    pub fn attribute(&self, name: &str) -> Option<&AttributeColumn> {
+        self.attributes.iter().find(|column| column.name == name)
+    }
+}
+
+/// Marker for "this event has no value" in [`Events::value`].
+pub const NO_VALUE: f64 = f64::NAN;
+
+/// Event columns, ordered by customer, then time, then arrival.
+#[derive(Debug, Clone, Default)]
+pub struct Events {
+    /// `customer_start[c]..customer_start[c + 1]` are customer `c`'s events.
+    pub customer_start: Vec<u32>,
+    /// Unix seconds.
+    pub at: Vec<i64>,
+    pub event_type: Vec<EventTypeId>,
+    /// Revenue, or [`NO_VALUE`].
+    pub value: Vec<f64>,
+    /// `prop_start[e]..prop_start[e + 1]` index `props`.
+    pub prop_start: Vec<u32>,
+    pub props: Vec<(PropKeyId, PropValueId)>,
+    /// Sorted hashes of the event ids seen, so re-sent events are recognised.
+    pub(crate) id_hashes: Vec<u64>,
+}
+
+impl Events {
+    pub fn len(&self) -> usize {
+        self.at.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.at.is_empty()
+    }
+
+    /// The event index range of one customer.
+    pub fn of_customer(&self, customer: CustomerIx) -> std::ops::Range<usize> {
+        let c = customer as usize;
+        match (self.customer_start.get(c), self.customer_start.get(c + 1)) {
+            (Some(&start), Some(&end)) => start as usize..end as usize,
+            _ => 0..0,
+        }
+    }
+
+    /// The properties of event `e`.
+    pub fn props_of(&self, e: usize) -> &[(PropKeyId, PropValueId)] {
+        let start = self.prop_start[e] as usize;
+        let end = self.prop_start[e + 1] as usize;
+        &self.props[start..end]
+    }
+
+    /// The value of event `e`, if it has one.
+    pub fn value_of(&self, e: usize) -> Option<f64> {
+        let v = self.value[e];
+        (!v.is_nan()).then_some(v)
+    }
+}
+
+/// Everything the engine knows about one dataset.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub meta: Meta,
+    pub customers: Customers,
+    pub events: Events,
+    pub event_types: Interner,
+    pub prop_keys: Interner,
+    pub prop_values: ValueInterner,
+}
+
+impl Store {
+    /// The id of an event type, if any event or the meta declares it.
+    pub fn event_type(&self, name: &str) -> Option<EventTypeId> {
+        self.event_types.get(name).map(|id| id as EventTypeId)
+    }
+
+    /// Bytes held by the event columns, for the memory budget (bytes per event).
+    pub fn event_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let e = &self.events;
+        e.customer_start.capacity() * size_of::<u32>()
+            + e.at.capacity() * size_of::<i64>()
+            + e.event_type.capacity() * size_of::<EventTypeId>()
+            + e.value.capacity() * size_of::<f64>()
+            + e.prop_start.capacity() * size_of::<u32>()
+            + e.props.capacity() * size_of::<(PropKeyId, PropValueId)>()
+            + e.id_hashes.capacity() * size_of::<u64>()
+    }
+}

@@ -1,0 +1,160 @@
+//! Numbers, money, percentages and dates as a Korean or English reader expects them.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::Locale;
+use crate::engine::Zone;
+
+/// `1234567` → `1,234,567` (both languages group by thousands with commas).
+pub fn integer(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// A count, e.g. of customers.
+pub fn count(n: usize) -> String {
+    integer(n as i64)
+}
+
+/// Digits after the decimal point of a currency (ISO 4217 minor unit).
+fn minor_digits(currency: &str) -> usize {
+    match currency {
+        "KRW" | "JPY" | "VND" | "CLP" | "ISK" | "TWD" | "HUF" => 0,
+        _ => 2,
+    }
+}
+
+/// A number with `decimals` fractional digits and thousands separators. Not finite → `—`.
+pub fn decimal(value: f64, decimals: usize) -> String {
+    if !value.is_finite() {
+        return "—".into();
+    }
+    let scale = 10f64.powi(decimals as i32);
+    let scaled = (value.abs() * scale).round();
+    let whole = (scaled / scale).trunc() as i64;
+    let frac = (scaled - whole as f64 * scale).round() as i64;
+    let sign = if value < 0.0 && scaled != 0.0 {
+        "-"
+    } else {
+        ""
+    };
+    if decimals == 0 {
+        format!("{sign}{}", integer(whole))
+    } else {
+        format!("{sign}{}.{frac:0decimals$}", integer(whole))
+    }
+}
+
+/// Money in `currency`: KRW has no minor unit (`₩1,234,567` / `1,234,567원`).
+pub fn money(amount: f64, currency: &str, locale: Locale) -> String {
+    if !amount.is_finite() {
+        return "—".into();
+    }
+    let number = decimal(amount, minor_digits(currency));
+    match (currency, locale) {
+        ("KRW", Locale::Ko) => format!("{number}원"),
+        ("KRW", Locale::En) => prefix_symbol("₩", &number),
+        ("USD", _) => prefix_symbol("$", &number),
+        ("EUR", _) => prefix_symbol("€", &number),
+        ("JPY", Locale::Ko) => format!("{number}엔"),
+        ("JPY", Locale::En) => prefix_symbol("¥", &number),
+        _ => format!("{number} {currency}"),
+    }
+}
+
+fn prefix_symbol(symbol: &str, number: &str) -> String {
+    match number.strip_prefix('-') {
+        Some(positive) => format!("-{symbol}{positive}"),
+        None => format!("{symbol}{number}"),
+    }
+}
+
+/// A ratio as a percentage with one decimal: `0.123` → `12.3%`. No ratio (0 / 0) → `—`.
+pub fn percent(ratio: f64) -> String {
+    if ratio.is_finite() {
+        format!("{}%", decimal(ratio * 100.0, 1))
+    } else {
+        "—".into()
+    }
+}
+
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// A calendar date: `Mar 1, 2026` / `2026. 3. 1.`
+pub fn date(d: NaiveDate, locale: Locale) -> String {
+    match locale {
+        Locale::En => format!(
+            "{} {}, {}",
+            MONTHS_EN[d.month0() as usize],
+            d.day(),
+            d.year()
+        ),
+        Locale::Ko => format!("{}. {}. {}.", d.year(), d.month(), d.day()),
+    }
+}
+
+/// A month: `Mar 2026` / `2026년 3월`.
+pub fn month(d: NaiveDate, locale: Locale) -> String {
+    match locale {
+        Locale::En => format!("{} {}", MONTHS_EN[d.month0() as usize], d.year()),
+        Locale::Ko => format!("{}년 {}월", d.year(), d.month()),
+    }
+}
+
+/// The local date of a unix time in `zone`.
+pub fn unix_date(unix: i64, zone: &Zone, locale: Locale) -> String {
+    date(zone.date(unix), locale)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_group_by_thousands() {
+        assert_eq!(integer(0), "0");
+        assert_eq!(integer(999), "999");
+        assert_eq!(integer(1000), "1,000");
+        assert_eq!(integer(-1234567), "-1,234,567");
+        assert_eq!(integer(i64::MIN), "-9,223,372,036,854,775,808");
+    }
+
+    #[test]
+    fn krw_has_no_minor_unit() {
+        assert_eq!(money(360000.0, "KRW", Locale::Ko), "360,000원");
+        assert_eq!(money(360000.4, "KRW", Locale::En), "₩360,000");
+        assert_eq!(money(-10000.0, "KRW", Locale::En), "-₩10,000");
+        assert_eq!(money(1234.5, "USD", Locale::En), "$1,234.50");
+        assert_eq!(money(1234.5, "GBP", Locale::Ko), "1,234.50 GBP");
+        assert_eq!(money(f64::NAN, "KRW", Locale::Ko), "—");
+    }
+
+    #[test]
+    fn percentages_and_missing_ratios() {
+        assert_eq!(percent(0.886), "88.6%");
+        assert_eq!(percent(0.0 / 0.0), "—");
+        assert_eq!(decimal(-0.04, 1), "0.0");
+        assert_eq!(decimal(2.96, 1), "3.0");
+    }
+
+    #[test]
+    fn dates_read_naturally_in_each_language() {
+        let d = NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
+        assert_eq!(date(d, Locale::En), "Mar 1, 2026");
+        assert_eq!(date(d, Locale::Ko), "2026. 3. 1.");
+        assert_eq!(month(d, Locale::Ko), "2026년 3월");
+        assert_eq!(month(d, Locale::En), "Mar 2026");
+    }
+}

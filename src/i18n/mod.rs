@@ -1,0 +1,116 @@
+//! Every user-facing text, in Korean and English, and locale-aware formatting.
+//!
+//! Texts are fields of one struct, [`Texts`], with one value per language: a text missing in
+//! either language is a compile error, not a blank label.
+
+mod en;
+pub mod format;
+mod ko;
+mod texts;
+
+use serde::{Deserialize, Serialize};
+
+pub use texts::Texts;
+
+/// A UI language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Locale {
+    #[default]
+    Ko,
+    En,
+}
+
+impl Locale {
+    pub const ALL: [Locale; 2] = [Locale::Ko, Locale::En];
+
+    /// Parses `ko`, `ko-KR`, `en`, `en-US` …
+    pub fn parse(raw: &str) -> Result<Locale, String> {
+        let lower = raw.to_ascii_lowercase();
+        match lower.split(['-', '_']).next() {
+            Some("ko") => Ok(Locale::Ko),
+            Some("en") => Ok(Locale::En),
+            _ => Err(format!("locale {raw:?} is not supported (ko or en)")),
+        }
+    }
+
+    /// Korean when the browser's first supported preference is Korean, else English.
+    pub fn from_browser(languages: &[String]) -> Locale {
+        languages
+            .iter()
+            .find_map(|l| Locale::parse(l).ok())
+            .unwrap_or(Locale::En)
+    }
+
+    /// The BCP 47 tag for `lang` attributes.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Locale::Ko => "ko",
+            Locale::En => "en",
+        }
+    }
+
+    /// The language's own name, for the language switch.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Locale::Ko => "한국어",
+            Locale::En => "English",
+        }
+    }
+
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Locale::Ko => &ko::TEXTS,
+            Locale::En => &en::TEXTS,
+        }
+    }
+}
+
+/// Replaces `{0}`, `{1}` … in a text with the arguments.
+pub fn fill(template: &str, args: &[&str]) -> String {
+    let mut out = template.to_owned();
+    for (i, arg) in args.iter().enumerate() {
+        out = out.replace(&format!("{{{i}}}"), arg);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locales_parse_from_tags() {
+        assert_eq!(Locale::parse("ko-KR"), Ok(Locale::Ko));
+        assert_eq!(Locale::parse("EN_us"), Ok(Locale::En));
+        assert!(Locale::parse("fr").is_err());
+        assert_eq!(
+            Locale::from_browser(&["fr-FR".into(), "ko".into()]),
+            Locale::Ko
+        );
+        assert_eq!(Locale::from_browser(&[]), Locale::En);
+    }
+
+    #[test]
+    fn fill_replaces_numbered_arguments() {
+        assert_eq!(fill("{0} of {1}", &["3", "10"]), "3 of 10");
+    }
+
+    #[test]
+    fn korean_and_english_texts_differ_where_they_should() {
+        let (ko, en) = (Locale::Ko.texts(), Locale::En.texts());
+        assert_eq!(en.nav_dashboard, "Dashboard");
+        assert_eq!(ko.nav_dashboard, "대시보드");
+        assert_ne!(ko.headline_customers, en.headline_customers);
+        // Both languages keep the same placeholders.
+        for (k, e) in [
+            (ko.showing_of, en.showing_of),
+            (ko.cohort_caption, en.cohort_caption),
+        ] {
+            for i in 0..3 {
+                let p = format!("{{{i}}}");
+                assert_eq!(k.contains(&p), e.contains(&p), "{k} / {e}");
+            }
+        }
+    }
+}
