@@ -93,16 +93,22 @@ pub fn parse_meta(bytes: &[u8]) -> Result<Meta, IngestError> {
 
 /// Reads customer records.
 pub fn parse_customers(bytes: &[u8]) -> Result<Vec<Customer>, IngestError> {
-    // Untagged enums hide the inner error's path, so try the page shape explicitly first.
+    parse_customer_page(bytes).map(|(customers, _)| customers)
+}
+
+/// Reads customer records from a bare array or a page, with the page's `next_cursor`.
+pub fn parse_customer_page(bytes: &[u8]) -> Result<(Vec<Customer>, Option<String>), IngestError> {
     #[derive(Deserialize)]
     struct PageOf {
         data: Vec<Customer>,
+        #[serde(default)]
+        next_cursor: Option<String>,
     }
-    let trimmed = bytes.iter().find(|b| !b.is_ascii_whitespace());
-    if trimmed == Some(&b'[') {
-        parse_with_path::<Vec<Customer>>("customers", bytes)
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first == Some(&b'[') {
+        parse_with_path::<Vec<Customer>>("customers", bytes).map(|list| (list, None))
     } else {
-        parse_with_path::<PageOf>("customers", bytes).map(|page| page.data)
+        parse_with_path::<PageOf>("customers", bytes).map(|page| (page.data, page.next_cursor))
     }
 }
 
@@ -225,6 +231,14 @@ impl Store {
     /// Adds events from v1 JSON bytes (array or page). Events already present (same `id`) are
     /// skipped, so re-sent pages never double-count; events may arrive in any order.
     pub fn append_events(&mut self, bytes: &[u8]) -> Result<IngestReport, IngestError> {
+        self.append_event_pages(&[bytes]).map(|(report, _)| report)
+    }
+
+    /// Adds several pages of events with one re-sort. Returns the last page's `next_cursor`.
+    pub fn append_event_pages(
+        &mut self,
+        pages: &[&[u8]],
+    ) -> Result<(IngestReport, Option<String>), IngestError> {
         let mut staging = Staging {
             customers: &self.customers.index,
             event_types: &mut self.event_types,
@@ -233,34 +247,38 @@ impl Store {
             rows: Vec::new(),
             props: Vec::new(),
             unknown_customers: 0,
+            next_cursor: None,
         };
-        let mut de = serde_json::Deserializer::from_slice(bytes);
-        let mut track = serde_path_to_error::Track::new();
-        let tracked = serde_path_to_error::Deserializer::new(&mut de, &mut track);
-        if let Err(err) = RecordsSeed(&mut staging).deserialize(tracked) {
-            return Err(path_error(
-                "events",
-                serde_path_to_error::Error::new(track.path(), err),
-            ));
+        for bytes in pages {
+            staging.next_cursor = None;
+            let mut de = serde_json::Deserializer::from_slice(bytes);
+            let mut track = serde_path_to_error::Track::new();
+            let tracked = serde_path_to_error::Deserializer::new(&mut de, &mut track);
+            if let Err(err) = RecordsSeed(&mut staging).deserialize(tracked) {
+                let err = serde_path_to_error::Error::new(track.path(), err);
+                return Err(path_error("events", err));
+            }
+            de.end().map_err(|e| IngestError {
+                path: "events".into(),
+                message: e.to_string(),
+            })?;
         }
-        de.end().map_err(|e| IngestError {
-            path: "events".into(),
-            message: e.to_string(),
-        })?;
         let Staging {
             rows,
             props,
             unknown_customers,
+            next_cursor,
             ..
         } = staging;
         let given = rows.len();
         let added = merge_events(&mut self.events, rows, props, self.customers.len());
-        Ok(IngestReport {
+        let report = IngestReport {
             customers: 0,
             events_added: added,
             duplicates_skipped: given - added,
             unknown_customer_skipped: unknown_customers,
-        })
+        };
+        Ok((report, next_cursor))
     }
 }
 
@@ -347,6 +365,7 @@ struct Staging<'a> {
     rows: Vec<StagedEvent>,
     props: Vec<(PropKeyId, PropValueId)>,
     unknown_customers: usize,
+    next_cursor: Option<String>,
 }
 
 fn hash_id(id: &str) -> u64 {
@@ -502,6 +521,8 @@ impl<'de> Visitor<'de> for RecordsSeed<'_, '_> {
             if key == "data" {
                 map.next_value_seed(DataSeed(&mut *self.0))?;
                 saw_data = true;
+            } else if key == "next_cursor" {
+                self.0.next_cursor = map.next_value::<Option<String>>()?;
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -710,6 +731,21 @@ mod tests {
         assert_eq!(report.events_added, 0);
         assert_eq!(report.duplicates_skipped, 3);
         assert_eq!(s.events.len(), 3);
+    }
+
+    #[test]
+    fn pages_ingest_together_and_report_the_cursor() {
+        let mut s = store();
+        let page1 = r#"{"data":[{"id":"p1","customer_id":"c2","type":"visit","at":"2026-02-01T00:00:00+09:00"}],"next_cursor":"abc"}"#;
+        let page2 = r#"{"next_cursor":null,"data":[{"id":"p2","customer_id":"c2","type":"visit","at":"2026-01-20T00:00:00+09:00"}]}"#;
+        let (report, cursor) = s.append_event_pages(&[page1.as_bytes()]).expect("valid");
+        assert_eq!((report.events_added, cursor.as_deref()), (1, Some("abc")));
+        let (_, cursor) = s.append_event_pages(&[page2.as_bytes()]).expect("valid");
+        assert_eq!(cursor, None);
+        let (customers, cursor) = parse_customer_page(CUSTOMERS.as_bytes()).expect("valid");
+        assert_eq!((customers.len(), cursor), (2, None));
+        let c2 = s.customers.find("c2").expect("c2");
+        assert_eq!(s.events.of_customer(c2).len(), 3);
     }
 
     #[test]

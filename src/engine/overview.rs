@@ -197,6 +197,98 @@ pub fn reachability(store: &Store) -> Reachability {
     }
 }
 
+/// One month of the dashboard trend.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrendPoint {
+    /// First local day of the month.
+    pub start: chrono::NaiveDate,
+    /// Purchases minus refunds in the month.
+    pub revenue: f64,
+    /// Customers with any activity in the month.
+    pub active: usize,
+    /// Customers created in the month.
+    pub new: usize,
+}
+
+/// The last `months` calendar months up to `ctx.now` (the current month is still running).
+pub fn monthly_trend(store: &Store, ctx: &Context, months: usize) -> Vec<TrendPoint> {
+    use super::time::Period;
+    let activity = ActivityTypes::of(store);
+    let last = ctx.period_index(Period::Month, ctx.now);
+    let first = last - months as i64 + 1;
+    let slot = |unix: i64| {
+        let m = ctx.period_index(Period::Month, unix);
+        (first..=last).contains(&m).then(|| (m - first) as usize)
+    };
+    let mut points: Vec<TrendPoint> = (0..months)
+        .map(|i| TrendPoint {
+            start: ctx.period_first_day(Period::Month, first + i as i64),
+            revenue: 0.0,
+            active: 0,
+            new: 0,
+        })
+        .collect();
+    let mut seen = vec![u32::MAX; months];
+    for customer in 0..store.customers.len() as CustomerIx {
+        let created = store.customers.created_at[customer as usize];
+        if created <= ctx.now {
+            if let Some(i) = slot(created) {
+                points[i].new += 1;
+            }
+        }
+        for e in store.events.of_customer(customer) {
+            let at = store.events.at[e];
+            if at > ctx.now {
+                break;
+            }
+            let Some(i) = slot(at) else { continue };
+            if let Some(value) = revenue_value(store, e) {
+                points[i].revenue += value;
+            }
+            if activity.contains(store.events.event_type[e]) && seen[i] != customer {
+                seen[i] = customer;
+                points[i].active += 1;
+            }
+        }
+    }
+    points
+}
+
+/// Customers by days since their last activity: `counts[i]` is within `bounds[i]` days (and more
+/// than `bounds[i - 1]`), then one bucket beyond the last bound, then `never` for no activity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecencyBuckets {
+    pub bounds: Vec<u32>,
+    pub counts: Vec<usize>,
+    pub never: usize,
+}
+
+pub fn recency_buckets(
+    summaries: &[CustomerSummary],
+    ctx: &Context,
+    bounds: &[u32],
+) -> RecencyBuckets {
+    let mut counts = vec![0usize; bounds.len() + 1];
+    let mut never = 0;
+    for summary in summaries {
+        let Some(last) = summary.last_seen else {
+            never += 1;
+            continue;
+        };
+        let days = (ctx.now - last).max(0) / DAY;
+        let bucket = bounds
+            .iter()
+            .position(|&b| days < b as i64)
+            .unwrap_or(bounds.len());
+        counts[bucket] += 1;
+    }
+    RecencyBuckets {
+        bounds: bounds.to_vec(),
+        counts,
+        never,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,5 +352,32 @@ mod tests {
         assert_eq!(counts.iter().map(|c| c.events).sum::<usize>(), 6);
         let r = reachability(&store);
         assert_eq!((r.all, r.email, r.sms, r.push, r.kakao), (3, 1, 1, 0, 1));
+    }
+
+    #[test]
+    fn monthly_trend_counts_each_month() {
+        let (store, ctx) = fixture();
+        let trend = monthly_trend(&store, &ctx, 3);
+        assert_eq!(trend.len(), 3);
+        assert_eq!(
+            trend[0].start,
+            chrono::NaiveDate::from_ymd_opt(2026, 2, 1).expect("date")
+        );
+        // March: b bought 20,000 and visited; a only received a message; b and c signed up.
+        assert_eq!(trend[1].revenue, 20000.0);
+        assert_eq!(trend[1].active, 1);
+        assert_eq!(trend[1].new, 2);
+        // April has only started: c's visit on the 5th is after `now`.
+        assert_eq!((trend[2].active, trend[2].revenue), (0, 0.0));
+    }
+
+    #[test]
+    fn recency_buckets_split_at_bounds() {
+        let (store, ctx) = fixture();
+        let summaries = customer_summaries(&store, &ctx);
+        let buckets = recency_buckets(&summaries, &ctx, &[14, 30, 90]);
+        // b: 2 days ago; a: 85 days ago (its message does not count); c: nothing before now.
+        assert_eq!(buckets.counts, vec![1, 0, 1, 0]);
+        assert_eq!(buckets.never, 1);
     }
 }

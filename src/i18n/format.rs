@@ -113,6 +113,35 @@ pub fn month(d: NaiveDate, locale: Locale) -> String {
     }
 }
 
+/// A short month label for chart axes: `Mar` / `3월`.
+pub fn month_short(d: NaiveDate, locale: Locale) -> String {
+    match locale {
+        Locale::En => MONTHS_EN[d.month0() as usize].to_owned(),
+        Locale::Ko => format!("{}월", d.month()),
+    }
+}
+
+/// Money rounded for axis ticks: `₩12.5M` / `1,250만원`, using the units each language counts in.
+pub fn money_compact(amount: f64, currency: &str, locale: Locale) -> String {
+    if !amount.is_finite() {
+        return "—".into();
+    }
+    let abs = amount.abs();
+    let (number, unit) = match locale {
+        Locale::Ko if abs >= 1e8 => (decimal(amount / 1e8, 1), "억"),
+        Locale::Ko if abs >= 1e4 => (decimal(amount / 1e4, 0), "만"),
+        Locale::En if abs >= 1e9 => (decimal(amount / 1e9, 1), "B"),
+        Locale::En if abs >= 1e6 => (decimal(amount / 1e6, 1), "M"),
+        Locale::En if abs >= 1e3 => (decimal(amount / 1e3, 0), "K"),
+        _ => return money(amount, currency, locale),
+    };
+    match (currency, locale) {
+        ("KRW", Locale::Ko) => format!("{number}{unit}원"),
+        ("KRW", Locale::En) => prefix_symbol("₩", &format!("{number}{unit}")),
+        _ => format!("{number}{unit} {currency}"),
+    }
+}
+
 /// The local date of a unix time in `zone`.
 pub fn unix_date(unix: i64, zone: &Zone, locale: Locale) -> String {
     date(zone.date(unix), locale)
@@ -156,5 +185,14 @@ mod tests {
         assert_eq!(date(d, Locale::Ko), "2026. 3. 1.");
         assert_eq!(month(d, Locale::Ko), "2026년 3월");
         assert_eq!(month(d, Locale::En), "Mar 2026");
+        assert_eq!(month_short(d, Locale::Ko), "3월");
+    }
+
+    #[test]
+    fn compact_money_uses_each_languages_units() {
+        assert_eq!(money_compact(12_500_000.0, "KRW", Locale::Ko), "1,250만원");
+        assert_eq!(money_compact(350_000_000.0, "KRW", Locale::Ko), "3.5억원");
+        assert_eq!(money_compact(12_500_000.0, "KRW", Locale::En), "₩12.5M");
+        assert_eq!(money_compact(900.0, "KRW", Locale::En), "₩900");
     }
 }

@@ -165,4 +165,26 @@ pub struct Texts {
     pub attribute_type: &'static str,
     /// Properties
     pub properties: &'static str,
+    /// The server did not answer within {0} seconds ({1}).
+    pub err_timeout: &'static str,
+    /// The request could not be sent ({0}). Check the connection and the data address.
+    pub err_network: &'static str,
+    /// The server answered HTTP {0} for {1}.
+    pub err_http: &'static str,
+    /// You are not signed in, or not allowed to see this data (HTTP {0}).
+    pub err_auth: &'static str,
+    /// The data is not in the expected format: {0}
+    pub err_format: &'static str,
+    /// {0} events named customers that are not in the data and were skipped.
+    pub events_skipped: &'static str,
+    /// Monthly revenue and active customers
+    pub revenue_chart_title: &'static str,
+    /// Revenue
+    pub revenue_axis: &'static str,
+    /// Active customers
+    pub active_axis: &'static str,
+    /// Month
+    pub month_axis: &'static str,
+    /// {0}: from {1} to {2}, revenue went from {3} to {4} and active customers from {5} to {6}.
+    pub chart_alt: &'static str,
 }

@@ -1,1 +1,17 @@
-//! wip
+//! One file per page. A page composes components and reads the dataset context; it never fetches.
+
+mod cohorts;
+mod customers;
+mod dashboard;
+mod journeys;
+mod not_found;
+mod segments;
+mod settings;
+
+pub use cohorts::Cohorts;
+pub use customers::Customers;
+pub use dashboard::Dashboard;
+pub use journeys::Journeys;
+pub use not_found::NotFound;
+pub use segments::Segments;
+pub use settings::SettingsPage;

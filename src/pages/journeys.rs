@@ -1,0 +1,64 @@
+//! How customers move: the volume of each kind of event and how many customers do it.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::app::use_settings;
+use crate::components::{PageHeader, WithDataset};
+use crate::engine::overview::event_type_counts;
+use crate::i18n::format;
+use crate::sync::Dataset;
+
+#[component]
+pub fn Journeys() -> impl IntoView {
+    let app = use_settings();
+    view! {
+        <PageHeader title=Signal::derive(move || app.t().nav_journeys) intro=Signal::derive(move || app.t().journeys_intro)/>
+        <WithDataset let:data>
+            <EventVolume data/>
+        </WithDataset>
+    }
+}
+
+#[component]
+fn EventVolume(data: Arc<Dataset>) -> impl IntoView {
+    let app = use_settings();
+    let counts = event_type_counts(&data.store);
+    let all = data.store.customers.len().max(1) as f64;
+    let rows = counts
+        .into_iter()
+        .filter(|c| c.events > 0)
+        .map(|c| {
+            let share = c.customers as f64 / all;
+            view! {
+                <tr>
+                    <th scope="row"><code>{c.name}</code></th>
+                    <td class="crm-num">{format::count(c.events)}</td>
+                    <td class="crm-num">{format::count(c.customers)}</td>
+                    <td class="crm-num">{format::percent(share)}</td>
+                    <td class="crm-bar-cell" aria-hidden="true">
+                        <span class="crm-bar" style=format!("width:{:.1}%", share * 100.0)></span>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="crm-card" aria-labelledby="crm-volume-title">
+            <h2 id="crm-volume-title">{move || app.t().event_volume_title}</h2>
+            <table class="crm-table">
+                <thead>
+                    <tr>
+                        <th scope="col">{move || app.t().event_type}</th>
+                        <th scope="col" class="crm-num">{move || app.t().events_col}</th>
+                        <th scope="col" class="crm-num">{move || app.t().customers_col}</th>
+                        <th scope="col" class="crm-num">{move || app.t().share_of_customers}</th>
+                        <th scope="col"><span class="crm-visually-hidden">{move || app.t().share_of_customers}</span></th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </section>
+    }
+}
