@@ -1,0 +1,1 @@
+//! SVG charts from plain data (filled in on the app branch).

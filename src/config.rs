@@ -1,0 +1,1 @@
+//! User settings (filled in on the app branch).

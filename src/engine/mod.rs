@@ -1,0 +1,1 @@
+//! Pure analytics over a columnar store (filled in on the engine branch).

@@ -1,0 +1,1 @@
+//! Texts and formatting for Korean and English (filled in on the app branch).
