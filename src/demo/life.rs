@@ -19,6 +19,9 @@ const FADE: i64 = 30 * DAY;
 /// Dormant customers still drop by now and then, at this fraction of their former rate.
 const DORMANT_RATE: f64 = 0.02;
 
+/// Mean active phase of a B2B account at risk.
+const AT_RISK_ACCOUNT_DAYS: f64 = 240.0;
+
 /// The evolving state of one simulated customer.
 #[derive(Debug)]
 pub struct Life<'w> {
@@ -73,7 +76,14 @@ impl<'w> Life<'w> {
             p,
         };
         let from = created.max(w.start);
-        let lifespan = life.draw_days(life.p.persona.lifespan_days());
+        // Accounts at risk drift away within months; everyone else lives by their persona.
+        let at_risk = life.p.b2b.as_ref().is_some_and(|b| !b.healthy);
+        let mean = if at_risk {
+            AT_RISK_ACCOUNT_DAYS
+        } else {
+            life.p.persona.lifespan_days()
+        };
+        let lifespan = life.draw_days(mean);
         life.active_until = from + lifespan;
         if life.p.legacy {
             life.last_visit = w.start - life.rng.random_range(0..40 * DAY);
@@ -202,8 +212,8 @@ impl Persona {
     /// Sessions per day while active.
     pub fn rate(self) -> f64 {
         match self {
-            Persona::OneOff => 0.034,
-            Persona::Casual => 0.027,
+            Persona::OneOff => 0.035,
+            Persona::Casual => 0.028,
             Persona::Regular => 0.055,
             Persona::Loyal => 0.1,
             Persona::Vip => 0.2,

@@ -155,7 +155,7 @@ pub fn signups<R: Rng + ?Sized>(w: &World, n: usize, b2b_share: f64, rng: &mut R
     // Growth over the period, seasonal bumps, a weekly rhythm, and the coupon event on top.
     let weight = |d: i64| {
         let day = first + d;
-        let base = (1.0 + 1.2 * d as f64 / days as f64)
+        let base = (1.0 + 1.6 * d as f64 / days as f64)
             * season(calendar::month_key(day))
             * calendar::WEEKDAY_FACTOR[calendar::weekday(day)];
         let lift = if (event_from..=event_to).contains(&day) {
@@ -285,10 +285,10 @@ pub fn profile<R: Rng + ?Sized>(w: &World, rng: &mut R, s: &Signup) -> Profile {
             rng,
             &[
                 (Persona::OneOff, 32),
-                (Persona::Casual, 33),
+                (Persona::Casual, 32),
                 (Persona::Regular, 23),
                 (Persona::Loyal, 8),
-                (Persona::Vip, 4),
+                (Persona::Vip, 5),
             ],
         )
     };
