@@ -708,7 +708,8 @@ fn story_nps_detractors_churn_more() {
         assert!(s >= 0.1, "{name} {s:.3}");
     }
     // Churned = no visit in the 90 days after answering (answers at least 90 days before the snapshot).
-    let (mut promoter, mut detractor) = ((0, 0), (0, 0));
+    // (answers, churned) per group.
+    let (mut promoter, mut passive, mut detractor) = ((0, 0), (0, 0), (0, 0));
     for i in 0..d.customers.len() {
         let visits = d.times_of(i, "visit");
         for e in d.events_of(i, "nps_response") {
@@ -720,20 +721,22 @@ fn story_nps_detractors_churn_more() {
             let score = prop(e, "score").and_then(Value::as_u64).expect("score");
             let group = match score {
                 9..=10 => &mut promoter,
-                0..=6 => &mut detractor,
-                _ => continue,
+                7..=8 => &mut passive,
+                _ => &mut detractor,
             };
             group.0 += 1;
             group.1 += usize::from(churned);
         }
     }
-    let (p, q) = (
+    let (p, n, q) = (
         ratio(promoter.1, promoter.0),
+        ratio(passive.1, passive.0),
         ratio(detractor.1, detractor.0),
     );
+    // Not just "fans stay": a detractor is clearly likelier to leave than a passive customer too.
     assert!(
-        q > 1.5 * p,
-        "churn after answering: detractors {q:.3}, promoters {p:.3}"
+        q > 1.5 * p && q > n + 0.1,
+        "churn after answering: detractors {q:.3}, passives {n:.3}, promoters {p:.3}"
     );
 }
 
