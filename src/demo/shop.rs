@@ -190,7 +190,8 @@ impl Life<'_> {
             self.active_until = self.active_until.min(gone);
         }
         if self.rng.random_bool(DELIVERY_TICKET_RATE) {
-            let at = t + self.rng.random_range(2 * DAY..5 * DAY);
+            let day = local_day(t) + self.rng.random_range(2..5);
+            let at = self.w.clock.shopper_time(&mut self.rng, day);
             self.ticket(at, Topic::Delivery);
         }
         if self.rng.random_bool(REFUND_RATE) {
@@ -207,8 +208,9 @@ impl Life<'_> {
 
     /// A full or partial refund a few days after the order, usually after a ticket.
     fn refund(&mut self, ordered: i64, order: u32, value: i64) {
-        let asked = ordered + self.rng.random_range(DAY..6 * DAY);
+        let asked_day = local_day(ordered) + self.rng.random_range(1..6);
         if self.rng.random_bool(0.7) {
+            let asked = self.w.clock.shopper_time(&mut self.rng, asked_day);
             let topic = match self.rng.random_range(0..3u8) {
                 0 => Topic::Refund,
                 1 => Topic::Exchange,
@@ -216,7 +218,9 @@ impl Life<'_> {
             };
             self.ticket(asked, topic);
         }
-        let at = asked + self.rng.random_range(DAY..5 * DAY);
+        // The shop processes refunds in office hours, a few days after the request.
+        let day = asked_day + self.rng.random_range(1..5);
+        let at = self.w.clock.office_time(&mut self.rng, day);
         let amount = if self.rng.random_bool(0.6) {
             value
         } else {
