@@ -293,14 +293,7 @@ impl Life<'_> {
         {
             return;
         }
-        let c = self.p.consent;
-        let channel = if c.kakao {
-            Channel::Kakao
-        } else if c.sms {
-            Channel::Sms
-        } else if c.push {
-            Channel::Push
-        } else {
+        let Some(channel) = self.preferred(&[Channel::Kakao, Channel::Sms, Channel::Push]) else {
             return;
         };
         self.last_cart_remind = at;
