@@ -4,7 +4,7 @@
 use rand::seq::IndexedRandom;
 use rand::RngExt;
 
-use super::calendar::{day_start, is_quiet, local_day, DAY, HOUR, MINUTE};
+use super::calendar::{day_start, is_quiet, local_day, month_of, DAY, HOUR, MINUTE};
 use super::campaigns::Campaign;
 use super::catalog::{Coupon, FOOD};
 use super::event::{Channel, Kind, Props, Source, Topic};
@@ -140,8 +140,8 @@ impl Life<'_> {
                 }
             }
         }
-        let month = super::calendar::date_of(local_day(t));
-        let in_sale = chrono::Datelike::month(&month) == 11;
+        // November is the month of the big sales (Korea Sale Festa, Black Friday).
+        let in_sale = month_of(t) == 11;
         if self.purchases == 0 && !self.p.legacy && self.rng.random_bool(0.2) {
             Some(Coupon::Welcome10)
         } else if in_sale && self.rng.random_bool(0.25) {
@@ -181,7 +181,7 @@ impl Life<'_> {
         if coupon.is_some() {
             self.coupon_purchases += 1;
         }
-        let month = chrono::Datelike::month(&super::calendar::date_of(local_day(t)));
+        let month = month_of(t);
         if category == FOOD && matches!(month, 1 | 2 | 9) {
             self.gift_buyer = true;
         }
