@@ -26,6 +26,9 @@ Writes meta.json, customers.json and events.json (CRM Lens data format v1).
 Without --customers it writes the demo dataset (6,000 customers); the same
 flags always give the same bytes.";
 
+/// Generation holds everything in memory (about 2 KB per customer): this keeps a run within ~4 GB.
+const MAX_CUSTOMERS: usize = 2_000_000;
+
 #[derive(Debug)]
 struct Args {
     out: PathBuf,
@@ -40,11 +43,10 @@ fn parse_number<T: std::str::FromStr>(flag: &str, value: Option<String>) -> Resu
 }
 
 /// Parses the command line; `Ok(None)` means help was asked for.
-fn parse(args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
+fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
     let mut out = PathBuf::from("public/demo");
     let mut seed = None;
     let mut customers = None;
-    let mut args = args;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "-h" | "--help" => return Ok(None),
@@ -57,8 +59,8 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
             "--seed" => seed = Some(parse_number::<u64>("--seed", args.next())?),
             "--customers" => {
                 let n = parse_number::<usize>("--customers", args.next())?;
-                if n == 0 {
-                    return Err("--customers must be at least 1".into());
+                if !(1..=MAX_CUSTOMERS).contains(&n) {
+                    return Err(format!("--customers must be between 1 and {MAX_CUSTOMERS}"));
                 }
                 customers = Some(n);
             }
@@ -75,7 +77,14 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
 }
 
 fn main() -> ExitCode {
-    let args = match parse(std::env::args().skip(1)) {
+    let args: Result<Vec<String>, _> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.into_string())
+        .collect();
+    let parsed = args
+        .map_err(|bad| format!("arguments must be valid UTF-8, got {bad:?}"))
+        .and_then(|args| parse(args.into_iter()));
+    let args = match parsed {
         Ok(Some(args)) => args,
         Ok(None) => {
             let _ = writeln!(std::io::stdout(), "{USAGE}");
@@ -111,4 +120,45 @@ fn main() -> ExitCode {
     // A closed stdout (e.g. piped into `head`) is not worth a panic: the files are written.
     let _ = std::io::stdout().write_all(summary.as_bytes());
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(args: &[&str]) -> Result<Option<Args>, String> {
+        parse(args.iter().map(|a| a.to_string()))
+    }
+
+    #[test]
+    fn no_flags_mean_the_demo_into_public_demo() {
+        let args = run(&[]).expect("valid").expect("not help");
+        assert_eq!(args.out, PathBuf::from("public/demo"));
+        assert_eq!(args.config, GeneratorConfig::demo());
+    }
+
+    #[test]
+    fn customers_switch_to_a_synthetic_dataset() {
+        let args = run(&["--customers", "500", "--seed", "9", "--out", "x"])
+            .expect("valid")
+            .expect("not help");
+        assert_eq!(args.config, GeneratorConfig::synthetic(500, 9));
+        assert_eq!(args.out, PathBuf::from("x"));
+    }
+
+    #[test]
+    fn bad_arguments_are_errors_not_panics() {
+        for bad in [
+            &["--bogus"][..],
+            &["--seed"],
+            &["--seed", "abc"],
+            &["--customers", "0"],
+            &["--customers", "-5"],
+            &["--customers", "99999999999"],
+            &["--out"],
+        ] {
+            assert!(run(bad).is_err(), "{bad:?} should be rejected");
+        }
+        assert!(run(&["--help"]).expect("help is fine").is_none());
+    }
 }

@@ -67,6 +67,11 @@ pub fn month_key(day: i64) -> i32 {
     d.year() * 12 + d.month0() as i32
 }
 
+/// Calendar month (1–12) of an instant, in KST.
+pub fn month_of(t: i64) -> u32 {
+    date_of(local_day(t)).month()
+}
+
 /// Whether a message sent at `t` falls in the Korean quiet hours for advertising (21:00–08:00).
 pub fn is_quiet(t: i64) -> bool {
     let h = local_hour(t);

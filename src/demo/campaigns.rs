@@ -254,6 +254,11 @@ impl Life<'_> {
         }
     }
 
+    /// The first of `channels` (in order of preference) the customer may be messaged on.
+    pub fn preferred(&self, channels: &[Channel]) -> Option<Channel> {
+        channels.iter().copied().find(|&c| self.consents_to(c))
+    }
+
     /// Sends a message and plays out the customer's reaction: open, click, a visit, maybe an order.
     pub fn send(&mut self, at: i64, channel: Channel, campaign: Campaign) {
         // Lean benchmark datasets (activity below 1) send proportionally fewer messages.
@@ -334,11 +339,7 @@ impl Life<'_> {
 
     /// The welcome message right after signup (deferred to the morning at night).
     pub fn welcome(&mut self, signed_up: i64) {
-        let channel = if self.p.consent.kakao {
-            Channel::Kakao
-        } else if self.p.consent.email {
-            Channel::Email
-        } else {
+        let Some(channel) = self.preferred(&[Channel::Kakao, Channel::Email]) else {
             return;
         };
         let at = signed_up + self.rng.random_range(MINUTE..5 * MINUTE);
@@ -375,14 +376,7 @@ impl Life<'_> {
         }
         // 45 days without a visit: one win-back message per lapse.
         if morning - self.last_visit >= 45 * DAY && self.winback_for != self.last_visit {
-            let channel = if self.p.consent.email {
-                Some(Channel::Email)
-            } else if self.p.consent.kakao {
-                Some(Channel::Kakao)
-            } else {
-                None
-            };
-            if let Some(channel) = channel {
+            if let Some(channel) = self.preferred(&[Channel::Email, Channel::Kakao]) {
                 self.winback_for = self.last_visit;
                 let at = morning + self.rng.random_range(0..30 * MINUTE);
                 self.send(at, channel, Campaign::Winback);
@@ -391,14 +385,7 @@ impl Life<'_> {
         if let Some(birthday) = self.p.birthday {
             let today = date_of(day);
             if today.month() == birthday.month() && today.day() == birthday.day() {
-                let channel = if self.p.consent.kakao {
-                    Some(Channel::Kakao)
-                } else if self.p.consent.email {
-                    Some(Channel::Email)
-                } else {
-                    None
-                };
-                if let Some(channel) = channel {
+                if let Some(channel) = self.preferred(&[Channel::Kakao, Channel::Email]) {
                     let at = day_start(day) + 9 * HOUR + self.rng.random_range(0..30 * MINUTE);
                     self.send(at, channel, Campaign::Birthday);
                 }

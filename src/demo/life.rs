@@ -1,7 +1,7 @@
 //! One customer's life, simulated day by day: when they come, what they do, when they drift away.
 //!
 //! Every customer is simulated on their own ChaCha8 stream, so a customer's story does not change
-//! when another customer's does, and generation order never matters for the result.
+//! when another customer's does (only e-mail and company names are made unique across customers).
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -59,8 +59,8 @@ impl<'w> Life<'w> {
             rng,
             index,
             events: Vec::new(),
+            // Both set below, once the stream has drawn the lifespan.
             active_until: created,
-            // Long-standing customers were last seen some time before tracking began.
             last_visit: created,
             purchases: 0,
             coupon_purchases: 0,
@@ -85,6 +85,7 @@ impl<'w> Life<'w> {
         };
         let lifespan = life.draw_days(mean);
         life.active_until = from + lifespan;
+        // Long-standing customers were last seen some time before tracking began.
         if life.p.legacy {
             life.last_visit = w.start - life.rng.random_range(0..40 * DAY);
         }

@@ -4,7 +4,7 @@
 use rand::seq::IndexedRandom;
 use rand::RngExt;
 
-use super::calendar::{day_start, is_quiet, local_day, DAY, HOUR, MINUTE};
+use super::calendar::{day_start, is_quiet, local_day, month_of, DAY, HOUR, MINUTE};
 use super::campaigns::Campaign;
 use super::catalog::{Coupon, FOOD};
 use super::event::{Channel, Kind, Props, Source, Topic};
@@ -140,8 +140,8 @@ impl Life<'_> {
                 }
             }
         }
-        let month = super::calendar::date_of(local_day(t));
-        let in_sale = chrono::Datelike::month(&month) == 11;
+        // November is the month of the big sales (Korea Sale Festa, Black Friday).
+        let in_sale = month_of(t) == 11;
         if self.purchases == 0 && !self.p.legacy && self.rng.random_bool(0.2) {
             Some(Coupon::Welcome10)
         } else if in_sale && self.rng.random_bool(0.25) {
@@ -181,7 +181,7 @@ impl Life<'_> {
         if coupon.is_some() {
             self.coupon_purchases += 1;
         }
-        let month = chrono::Datelike::month(&super::calendar::date_of(local_day(t)));
+        let month = month_of(t);
         if category == FOOD && matches!(month, 1 | 2 | 9) {
             self.gift_buyer = true;
         }
@@ -190,7 +190,8 @@ impl Life<'_> {
             self.active_until = self.active_until.min(gone);
         }
         if self.rng.random_bool(DELIVERY_TICKET_RATE) {
-            let at = t + self.rng.random_range(2 * DAY..5 * DAY);
+            let day = local_day(t) + self.rng.random_range(2..5);
+            let at = self.w.clock.shopper_time(&mut self.rng, day);
             self.ticket(at, Topic::Delivery);
         }
         if self.rng.random_bool(REFUND_RATE) {
@@ -207,8 +208,9 @@ impl Life<'_> {
 
     /// A full or partial refund a few days after the order, usually after a ticket.
     fn refund(&mut self, ordered: i64, order: u32, value: i64) {
-        let asked = ordered + self.rng.random_range(DAY..6 * DAY);
+        let asked_day = local_day(ordered) + self.rng.random_range(1..6);
         if self.rng.random_bool(0.7) {
+            let asked = self.w.clock.shopper_time(&mut self.rng, asked_day);
             let topic = match self.rng.random_range(0..3u8) {
                 0 => Topic::Refund,
                 1 => Topic::Exchange,
@@ -216,7 +218,9 @@ impl Life<'_> {
             };
             self.ticket(asked, topic);
         }
-        let at = asked + self.rng.random_range(DAY..5 * DAY);
+        // The shop processes refunds in office hours, a few days after the request.
+        let day = asked_day + self.rng.random_range(1..5);
+        let at = self.w.clock.office_time(&mut self.rng, day);
         let amount = if self.rng.random_bool(0.6) {
             value
         } else {
@@ -289,14 +293,7 @@ impl Life<'_> {
         {
             return;
         }
-        let c = self.p.consent;
-        let channel = if c.kakao {
-            Channel::Kakao
-        } else if c.sms {
-            Channel::Sms
-        } else if c.push {
-            Channel::Push
-        } else {
+        let Some(channel) = self.preferred(&[Channel::Kakao, Channel::Sms, Channel::Push]) else {
             return;
         };
         self.last_cart_remind = at;
