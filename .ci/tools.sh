@@ -100,8 +100,9 @@ need_apt() {
 
 # --- Rust ---------------------------------------------------------------------------
 _tools_need_rustup() {
-  command -v rustup >/dev/null && command -v cargo >/dev/null ||
+  if ! command -v rustup >/dev/null || ! command -v cargo >/dev/null; then
     _tools_fail "rustup/cargo not found: this machine needs a Rust toolchain installed by rustup"
+  fi
 }
 
 need_wasm_target() {
@@ -178,11 +179,10 @@ need_wasm_bindgen() {
 
 # --- Node (Playwright, binaryen's wasm-opt, axe-core) -------------------------------
 need_node_deps() {
-  command -v node >/dev/null && command -v npm >/dev/null ||
-    {
-      _tools_fail "node and npm not found (Node 20 is expected on the machine)"
-      return 1
-    }
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    _tools_fail "node and npm not found (Node 20 is expected on the machine)"
+    return 1
+  fi
   local lock="$E2E_DIR/package-lock.json" stamp="$E2E_DIR/node_modules/.ci-lock-sha256" want
   [[ -f $lock ]] || {
     _tools_fail "$lock is missing"
@@ -292,10 +292,10 @@ if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
   (($# > 0)) || set -- need_rust_components need_wasm_target need_browser need_node_deps \
     need_wasm_bindgen need_trunk
   for fn in "$@"; do
-    [[ $fn == need_* ]] && declare -F "$fn" >/dev/null || {
-      _tools_fail "unknown function '$fn' (try need_apt, need_trunk, need_test_tools, ...)"
+    if [[ $fn != need_* ]] || ! declare -F "$fn" >/dev/null; then
+      _tools_fail "unknown function '$fn' (try need_trunk, need_browser, need_test_tools, ...)"
       exit 2
-    }
+    fi
   done
   status=0
   for fn in "$@"; do
