@@ -79,6 +79,8 @@ export function watchErrors(pg) {
   pg.on('console', (msg) => {
     if (msg.type() !== 'error') return;
     const { url, lineNumber } = msg.location();
+    // Chromium asks for /favicon.ico by itself and logs its 404; that is not the app's doing.
+    if (url && new URL(url).pathname === '/favicon.ico') return;
     errors.push(`console.error: ${msg.text()}${url ? ` (${url}:${lineNumber})` : ''}`);
   });
   pg.on('pageerror', (err) => errors.push(`pageerror: ${err.stack || err.message}`));
