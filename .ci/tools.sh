@@ -28,8 +28,8 @@ export DEBIAN_FRONTEND=noninteractive
 
 # Binaries installed by `cargo install` live here; a non-login shell may not have it.
 case ":$PATH:" in
-  *":$HOME/.cargo/bin:"*) ;;
-  *) export PATH="$HOME/.cargo/bin:$PATH" ;;
+  *":${CARGO_HOME:-$HOME/.cargo}/bin:"*) ;;
+  *) export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH" ;;
 esac
 
 # --- Small helpers ------------------------------------------------------------------
