@@ -23,7 +23,8 @@ pub const HOST_ID: &str = "crm-lens";
 
 #[wasm_bindgen(inline_js = "export function module_url() { return import.meta.url; }")]
 extern "C" {
-    /// The URL the app's JS module was loaded from: demo data and `config.json` sit beside it.
+    /// The URL of this snippet module, `<app folder>/snippets/<crate>/inline0.js`: demo data and
+    /// `config.json` sit in the app folder.
     fn module_url() -> String;
 }
 
@@ -72,12 +73,19 @@ fn attribute_layer(host: &HtmlElement) -> SettingsLayer {
     }
 }
 
-/// The folder URL of the app's module, ending in `/`.
+/// The folder URL the app was loaded from, ending in `/`.
 fn app_base_url() -> String {
-    let url = module_url();
-    match url.rfind('/') {
-        Some(slash) => url[..=slash].to_owned(),
-        None => "/".to_owned(),
+    app_folder(&module_url())
+}
+
+/// `https://cdn/x/snippets/crm-lens-1a2b/inline0.js` → `https://cdn/x/`.
+fn app_folder(snippet_url: &str) -> String {
+    match snippet_url.rfind("/snippets/") {
+        Some(at) => snippet_url[..=at].to_owned(),
+        None => match snippet_url.rfind('/') {
+            Some(slash) => snippet_url[..=slash].to_owned(),
+            None => "/".to_owned(),
+        },
     }
 }
 
@@ -160,6 +168,15 @@ impl AppSettings {
     }
 }
 
+impl AppSettings {
+    /// An app path as an href under the base path the app is served at (`/cohorts` →
+    /// `/portal/crm/cohorts`). The router's `<A>` takes absolute hrefs as they are.
+    pub fn href(&self, path: &str) -> String {
+        self.initial
+            .with_value(|s| format!("{}{path}", s.base_path))
+    }
+}
+
 /// The settings context provided by [`App`].
 pub fn use_settings() -> AppSettings {
     expect_context::<AppSettings>()
@@ -232,10 +249,6 @@ fn AppHeader() -> impl IntoView {
             app.locale.set(locale);
         }
     };
-    let language_label = move || match app.locale.get() {
-        Locale::En => "Language".to_owned(),
-        locale => format!("{} (Language)", locale.texts().language),
-    };
     view! {
         <header class="crm-header">
             <span class="crm-brand">{move || app.t().app_name}</span>
@@ -256,7 +269,7 @@ fn AppHeader() -> impl IntoView {
                     <dd>{move || app.zone.get().name()}</dd>
                 </div>
             </dl>
-            <select class="crm-language" aria-label=language_label on:change=on_language>
+            <select class="crm-language" aria-label=move || app.t().language on:change=on_language>
                 {Locale::ALL
                     .into_iter()
                     .map(|locale| {
@@ -276,10 +289,10 @@ fn AppHeader() -> impl IntoView {
 #[component]
 fn AppNav() -> impl IntoView {
     let app = use_settings();
-    let link = move |href: &'static str, label: fn(&Texts) -> &'static str| {
+    let link = move |path: &'static str, label: fn(&Texts) -> &'static str| {
         view! {
             <li>
-                <A href=href exact=true>
+                <A href=app.href(path) exact=true>
                     {move || label(app.t())}
                 </A>
             </li>

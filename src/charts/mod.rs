@@ -7,7 +7,7 @@ pub mod trend;
 pub(crate) fn responsive(svg: String, width: u32, height: u32) -> String {
     let fixed = format!(r#"<svg width="{width}" height="{height}""#);
     let scaled = format!(
-        r#"<svg viewBox="0 0 {width} {height}" preserveAspectRatio="xMidYMid meet" width="100%" height="auto" focusable="false" aria-hidden="true""#
+        r#"<svg viewBox="0 0 {width} {height}" preserveAspectRatio="xMidYMid meet" width="100%" focusable="false" aria-hidden="true""#
     );
     svg.replacen(&fixed, &scaled, 1)
 }

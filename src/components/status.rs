@@ -41,3 +41,102 @@ pub fn DataStatus() -> impl IntoView {
         }
     }
 }
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use std::sync::Arc;
+
+    use leptos::prelude::*;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_test::*;
+
+    use super::DataStatus;
+    use crate::app::AppSettings;
+    use crate::config;
+    use crate::engine::{WeekStart, Zone};
+    use crate::i18n::Locale;
+    use crate::sync::{Dataset, DatasetContext, SyncError};
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    fn host() -> web_sys::HtmlElement {
+        let document = web_sys::window()
+            .and_then(|w| w.document())
+            .expect("document");
+        let div = document.create_element("div").expect("div");
+        document
+            .body()
+            .expect("body")
+            .append_child(&div)
+            .expect("append");
+        div.unchecked_into()
+    }
+
+    async fn until(host: &web_sys::HtmlElement, what: impl Fn(&str) -> bool) -> String {
+        for _ in 0..100 {
+            leptos::task::tick().await;
+            let text = host.text_content().unwrap_or_default();
+            if what(&text) {
+                return text;
+            }
+        }
+        host.text_content().unwrap_or_default()
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_failed_load_explains_itself_and_try_again_reloads() {
+        let el = host();
+        let attempts = RwSignal::new(0u32);
+        let _handle = leptos::mount::mount_to(el.clone(), move || {
+            provide_context(AppSettings {
+                locale: RwSignal::new(Locale::En),
+                zone: RwSignal::new(Zone::default()),
+                week_start: RwSignal::new(WeekStart::Monday),
+                zone_configured: false,
+                initial: StoredValue::new(config::resolve(&[], &[])),
+            });
+            let reload = RwSignal::new(0u32);
+            let resource = LocalResource::new(move || {
+                reload.track();
+                attempts.update_untracked(|n| *n += 1);
+                async move {
+                    Err::<Arc<Dataset>, _>(SyncError::Http {
+                        url: "/demo/meta.json".into(),
+                        status: 500,
+                    })
+                }
+            });
+            provide_context(DatasetContext { resource, reload });
+            view! { <DataStatus/> }
+        });
+        let text = until(&el, |t| t.contains("HTTP 500")).await;
+        assert!(text.contains("The data could not be loaded."), "{text}");
+        assert!(
+            text.contains("The server answered HTTP 500 for /demo/meta.json."),
+            "{text}"
+        );
+        let alert = el
+            .query_selector("[role=alert]")
+            .expect("query")
+            .expect("an alert");
+        assert!(alert
+            .text_content()
+            .unwrap_or_default()
+            .contains("Try again"));
+        let before = attempts.get_untracked();
+        let button: web_sys::HtmlElement = el
+            .query_selector("button")
+            .expect("query")
+            .expect("a retry button")
+            .unchecked_into();
+        button.click();
+        for _ in 0..20 {
+            leptos::task::tick().await;
+        }
+        assert_eq!(
+            attempts.get_untracked(),
+            before + 1,
+            "try again loads once more"
+        );
+    }
+}

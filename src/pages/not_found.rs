@@ -13,7 +13,7 @@ pub fn NotFound() -> impl IntoView {
             <h1>{move || app.t().not_found}</h1>
         </header>
         <p>
-            <A href="/">{move || app.t().back_to_dashboard}</A>
+            <A href=app.href("/")>{move || app.t().back_to_dashboard}</A>
         </p>
     }
 }
