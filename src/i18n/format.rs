@@ -13,7 +13,7 @@ pub fn integer(n: i64) -> String {
         out.push('-');
     }
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -173,7 +173,7 @@ mod tests {
     #[test]
     fn percentages_and_missing_ratios() {
         assert_eq!(percent(0.886), "88.6%");
-        assert_eq!(percent(0.0 / 0.0), "—");
+        assert_eq!(percent(f64::NAN), "—");
         assert_eq!(decimal(-0.04, 1), "0.0");
         assert_eq!(decimal(2.96, 1), "3.0");
     }
