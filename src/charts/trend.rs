@@ -39,13 +39,14 @@ pub fn trend_svg(chart: &TrendChart) -> Result<String, String> {
             .x_label_area_size(28)
             .y_label_area_size(64)
             .right_y_label_area_size(52)
-            .build_cartesian_2d((0..n).into_segmented(), 0.0..max_revenue)
+            // A segmented range over 0..m has m + 1 slots: 0..n - 1 gives one slot per month.
+            .build_cartesian_2d((0..n - 1).into_segmented(), 0.0..max_revenue)
             .map_err(err)?
             .set_secondary_coord(0.0..n as f64, 0.0..max_active);
         let months = chart.months;
         ctx.configure_mesh()
             .disable_x_mesh()
-            .light_line_style(RGBColor(225, 228, 235))
+            .light_line_style(TRANSPARENT)
             .bold_line_style(RGBColor(210, 214, 222))
             .axis_style(RGBColor(190, 194, 204))
             .label_style(font.clone())
