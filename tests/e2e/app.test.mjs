@@ -1,6 +1,6 @@
 // The standalone app at / in English: every route, in-app navigation, deep links.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import {
   PAGES,
@@ -8,33 +8,21 @@ import {
   assertNoErrors,
   checkPage,
   expectLanguageSelect,
-  launchBrowser,
   markWindow,
   openPage,
   screenshot,
-  startApp,
   windowMarked,
+  useAppAndBrowser,
 } from './helpers.mjs';
 
 describe('standalone app (en-US browser)', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await startApp();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useAppAndBrowser();
 
   for (const p of PAGES) {
     test(`${p.path} opened directly shows ${p.en}`, { timeout: TEST_TIMEOUT }, async () => {
-      const { context, page, errors } = await openPage(browser, { locale: 'en-US' });
+      const { context, page, errors } = await openPage(env.browser, { locale: 'en-US' });
       try {
-        await page.goto(server.url + p.path);
+        await page.goto(env.server.url + p.path);
         await checkPage(page.locator('body'), { key: p.key, lang: 'en' });
         await expectLanguageSelect(page.locator('body'), 'en');
         await screenshot(page, p.key, 'en');
@@ -46,9 +34,9 @@ describe('standalone app (en-US browser)', () => {
   }
 
   test('nav links change pages in place, without a page load', { timeout: TEST_TIMEOUT }, async () => {
-    const { context, page, errors } = await openPage(browser, { locale: 'en-US' });
+    const { context, page, errors } = await openPage(env.browser, { locale: 'en-US' });
     try {
-      await page.goto(server.url + '/');
+      await page.goto(env.server.url + '/');
       const body = page.locator('body');
       await checkPage(body, { key: 'dashboard', lang: 'en' });
       await markWindow(page);
@@ -66,9 +54,9 @@ describe('standalone app (en-US browser)', () => {
   });
 
   test('deep link /cohorts survives a reload', { timeout: TEST_TIMEOUT }, async () => {
-    const { context, page, errors } = await openPage(browser, { locale: 'en-US' });
+    const { context, page, errors } = await openPage(env.browser, { locale: 'en-US' });
     try {
-      await page.goto(server.url + '/cohorts');
+      await page.goto(env.server.url + '/cohorts');
       await checkPage(page.locator('body'), { key: 'cohorts', lang: 'en' });
       await page.reload();
       assert.equal(new URL(page.url()).pathname, '/cohorts');

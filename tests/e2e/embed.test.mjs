@@ -2,19 +2,18 @@
 // <header id="host-header">, a link <a id="host-link" href="/index-host-other.html"> and the
 // mount point <div id="crm-lens" data-base-path="/embed" data-locale="en">.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import {
   TEST_TIMEOUT,
   assertNoErrors,
   checkPage,
   eventually,
-  launchBrowser,
   markWindow,
   openPage,
   screenshot,
-  startApp,
   windowMarked,
+  useAppAndBrowser,
 } from './helpers.mjs';
 
 // Computed styles of the host's header that the app's CSS must not change.
@@ -31,21 +30,10 @@ const hostHeaderStyle = (page) =>
   }, HOST_STYLE_PROPS);
 
 describe('embedded in a host page (/embed/)', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await startApp();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useAppAndBrowser();
 
   test('mounts inside #crm-lens and leaves the host header as it was', { timeout: TEST_TIMEOUT }, async () => {
-    const { context, page, errors } = await openPage(browser, { locale: 'en-US' });
+    const { context, page, errors } = await openPage(env.browser, { locale: 'en-US' });
     try {
       // Hold the app's .wasm until the host page's own look has been recorded.
       let wasmSeen = false;
@@ -59,7 +47,7 @@ describe('embedded in a host page (/embed/)', () => {
           await route.continue();
         },
       );
-      await page.goto(server.url + '/embed/', { waitUntil: 'commit' });
+      await page.goto(env.server.url + '/embed/', { waitUntil: 'commit' });
       await eventually(() => assert.ok(wasmSeen, 'the app requested its .wasm'), { timeout: 60_000, what: 'app start' });
       // Parsed, with the stylesheets in <head> applied (the app's module script waits for them).
       await page.waitForFunction(() => document.readyState !== 'loading');
@@ -76,7 +64,7 @@ describe('embedded in a host page (/embed/)', () => {
 
       // Also against the host page with none of the app's code or root-level stylesheets at all,
       // which catches app CSS that the host page links statically.
-      const bare = await openPage(browser, { locale: 'en-US' });
+      const bare = await openPage(env.browser, { locale: 'en-US' });
       try {
         await bare.page.route('**/*', (route) => {
           const request = route.request();
@@ -88,7 +76,7 @@ describe('embedded in a host page (/embed/)', () => {
             (type === 'stylesheet' && !pathname.startsWith('/embed/'));
           return appAsset ? route.abort() : route.continue();
         });
-        await bare.page.goto(server.url + '/embed/');
+        await bare.page.goto(env.server.url + '/embed/');
         assert.equal(await bare.page.locator('#crm-lens nav').count(), 0, 'app blocked in the bare host page');
         assert.deepEqual(afterMount, await hostHeaderStyle(bare.page), 'the host header differs from the host page without the app');
       } finally {
@@ -100,9 +88,9 @@ describe('embedded in a host page (/embed/)', () => {
   });
 
   test('navigating inside the app stays under /embed/ without a page load', { timeout: TEST_TIMEOUT }, async () => {
-    const { context, page, errors } = await openPage(browser, { locale: 'en-US' });
+    const { context, page, errors } = await openPage(env.browser, { locale: 'en-US' });
     try {
-      await page.goto(server.url + '/embed/');
+      await page.goto(env.server.url + '/embed/');
       const app = page.locator('#crm-lens');
       await checkPage(app, { key: 'dashboard', lang: 'en', header: false });
       await markWindow(page);
@@ -119,9 +107,9 @@ describe('embedded in a host page (/embed/)', () => {
   });
 
   test('deep link /embed/cohorts opens Cohorts in the host page', { timeout: TEST_TIMEOUT }, async () => {
-    const { context, page, errors } = await openPage(browser, { locale: 'en-US' });
+    const { context, page, errors } = await openPage(env.browser, { locale: 'en-US' });
     try {
-      await page.goto(server.url + '/embed/cohorts');
+      await page.goto(env.server.url + '/embed/cohorts');
       await checkPage(page.locator('#crm-lens'), { key: 'cohorts', lang: 'en', header: false });
       assert.equal(await page.locator('#host-header').count(), 1, 'the host header is there');
       assertNoErrors(errors, '/embed/cohorts');
@@ -131,9 +119,9 @@ describe('embedded in a host page (/embed/)', () => {
   });
 
   test('data-locale="en" wins over a Korean browser', { timeout: TEST_TIMEOUT }, async () => {
-    const { context, page, errors } = await openPage(browser, { locale: 'ko-KR' });
+    const { context, page, errors } = await openPage(env.browser, { locale: 'ko-KR' });
     try {
-      await page.goto(server.url + '/embed/');
+      await page.goto(env.server.url + '/embed/');
       await checkPage(page.locator('#crm-lens'), { key: 'dashboard', lang: 'en', header: false });
       assertNoErrors(errors, '/embed/ (ko-KR browser)');
     } finally {
@@ -142,9 +130,9 @@ describe('embedded in a host page (/embed/)', () => {
   });
 
   test('the host link is a real page load, not caught by the app router', { timeout: TEST_TIMEOUT }, async () => {
-    const { context, page, errors } = await openPage(browser, { locale: 'en-US' });
+    const { context, page, errors } = await openPage(env.browser, { locale: 'en-US' });
     try {
-      await page.goto(server.url + '/embed/');
+      await page.goto(env.server.url + '/embed/');
       await checkPage(page.locator('#crm-lens'), { key: 'dashboard', lang: 'en', header: false });
       // Whatever the other page is (it may not exist), only errors before leaving count.
       assertNoErrors(errors, '/embed/');

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
@@ -88,6 +89,23 @@ export function watchErrors(pg) {
 }
 
 /** A new context (own storage, given locale) with one page whose errors are collected. */
+/**
+ * Serves dist/ and launches a browser for the enclosing `describe`, closing both after it.
+ * Returns an object whose `server` and `browser` are set once `before` has run.
+ */
+export function useAppAndBrowser() {
+  const env = { server: undefined, browser: undefined };
+  before(async () => {
+    env.server = await startApp();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
+}
+
 export async function openPage(browser, { locale = 'en-US' } = {}) {
   const context = await browser.newContext({ locale, viewport: { width: 1280, height: 800 } });
   const pg = await context.newPage();

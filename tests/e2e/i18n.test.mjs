@@ -1,7 +1,7 @@
 // Languages: the default follows the browser (ko-KR → Korean, en-US → English), and the
 // "Language" select switches nav, headings and figures, both ways.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import {
   LANGUAGE_OPTION,
@@ -11,30 +11,18 @@ import {
   checkPage,
   expectLanguageSelect,
   languageSelect,
-  launchBrowser,
   openPage,
   screenshot,
-  startApp,
+  useAppAndBrowser,
 } from './helpers.mjs';
 
 describe('languages', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await startApp();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useAppAndBrowser();
 
   test('a ko-KR browser gets Korean on every page', { timeout: TEST_TIMEOUT }, async () => {
-    const { context, page, errors } = await openPage(browser, { locale: 'ko-KR' });
+    const { context, page, errors } = await openPage(env.browser, { locale: 'ko-KR' });
     try {
-      await page.goto(server.url + '/');
+      await page.goto(env.server.url + '/');
       const body = page.locator('body');
       await checkPage(body, { key: 'dashboard', lang: 'ko' });
       await expectLanguageSelect(body, 'ko');
@@ -52,9 +40,9 @@ describe('languages', () => {
   });
 
   test('an en-US browser gets English', { timeout: TEST_TIMEOUT }, async () => {
-    const { context, page, errors } = await openPage(browser, { locale: 'en-US' });
+    const { context, page, errors } = await openPage(env.browser, { locale: 'en-US' });
     try {
-      await page.goto(server.url + '/');
+      await page.goto(env.server.url + '/');
       await checkPage(page.locator('body'), { key: 'dashboard', lang: 'en' });
       await expectLanguageSelect(page.locator('body'), 'en');
       assertNoErrors(errors, 'English dashboard');
@@ -64,11 +52,11 @@ describe('languages', () => {
   });
 
   test('the Language select switches to Korean and back', { timeout: TEST_TIMEOUT }, async () => {
-    const { context, page, errors } = await openPage(browser, { locale: 'en-US' });
+    const { context, page, errors } = await openPage(env.browser, { locale: 'en-US' });
     try {
       const body = page.locator('body');
       for (const key of ['dashboard', 'segments']) {
-        await page.goto(server.url + PAGES.find((p) => p.key === key).path);
+        await page.goto(env.server.url + PAGES.find((p) => p.key === key).path);
         await checkPage(body, { key, lang: 'en' });
         await languageSelect(body).selectOption({ label: LANGUAGE_OPTION.ko });
         await checkPage(body, { key, lang: 'ko' });
