@@ -5,7 +5,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::app::use_settings;
-use crate::components::{PageHeader, WithDataset};
+use crate::components::{PageHeader, ShareCells, WithDataset};
 use crate::engine::overview::event_type_counts;
 use crate::i18n::format;
 use crate::sync::Dataset;
@@ -25,21 +25,16 @@ pub fn Journeys() -> impl IntoView {
 fn EventVolume(data: Arc<Dataset>) -> impl IntoView {
     let app = use_settings();
     let counts = event_type_counts(&data.store);
-    let all = data.store.customers.len().max(1) as f64;
+    let all = data.store.customers.len();
     let rows = counts
         .into_iter()
         .filter(|c| c.events > 0)
         .map(|c| {
-            let share = c.customers as f64 / all;
             view! {
                 <tr>
                     <th scope="row"><code>{c.name}</code></th>
                     <td class="crm-num">{format::count(c.events)}</td>
-                    <td class="crm-num">{format::count(c.customers)}</td>
-                    <td class="crm-num">{format::percent(share)}</td>
-                    <td class="crm-bar-cell" aria-hidden="true">
-                        <span class="crm-bar" style=format!("width:{:.1}%", share * 100.0)></span>
-                    </td>
+                    <ShareCells count=c.customers total=all/>
                 </tr>
             }
         })

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::app::use_settings;
-use crate::components::{PageHeader, WithDataset};
+use crate::components::{PageHeader, ShareCells, WithDataset};
 use crate::engine::overview::{customer_summaries, recency_buckets};
-use crate::i18n::{fill, format};
+use crate::i18n::fill;
 use crate::sync::{dataset::analysis_context, Dataset};
 
 /// Day bounds of the recency buckets (the win-back rule of thumb starts at 14 days).
@@ -32,7 +32,7 @@ fn RecencyTable(data: Arc<Dataset>) -> impl IntoView {
         let t = app.t();
         let ctx = analysis_context(&data, &app);
         let buckets = recency_buckets(&customer_summaries(&data.store, &ctx), &ctx, &BOUNDS);
-        let all = data.store.customers.len().max(1) as f64;
+        let all = data.store.customers.len();
         let mut labels = Vec::new();
         let mut low = 0;
         for (i, &bound) in buckets.bounds.iter().enumerate() {
@@ -56,11 +56,7 @@ fn RecencyTable(data: Arc<Dataset>) -> impl IntoView {
                 view! {
                     <tr>
                         <th scope="row">{label}</th>
-                        <td class="crm-num">{format::count(n)}</td>
-                        <td class="crm-num">{format::percent(n as f64 / all)}</td>
-                        <td class="crm-bar-cell" aria-hidden="true">
-                            <span class="crm-bar" style=format!("width:{:.1}%", n as f64 / all * 100.0)></span>
-                        </td>
+                        <ShareCells count=n total=all/>
                     </tr>
                 }
             })
