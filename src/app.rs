@@ -149,8 +149,6 @@ pub struct AppSettings {
     pub locale: RwSignal<Locale>,
     pub zone: RwSignal<Zone>,
     pub week_start: RwSignal<WeekStart>,
-    /// Whether the zone was set by the host or config (else the dataset's zone is used).
-    pub zone_configured: bool,
     pub initial: StoredValue<Settings>,
 }
 
@@ -166,9 +164,7 @@ impl AppSettings {
             .with_value(|s| s.currency.clone())
             .unwrap_or_else(|| dataset_currency.to_owned())
     }
-}
 
-impl AppSettings {
     /// An app path as an href under the base path the app is served at (`/cohorts` →
     /// `/portal/crm/cohorts`). The router's `<A>` takes absolute hrefs as they are.
     pub fn href(&self, path: &str) -> String {
@@ -188,19 +184,20 @@ pub fn App(settings: Settings, app_base: String) -> impl IntoView {
         locale: RwSignal::new(settings.locale),
         zone: RwSignal::new(settings.zone.unwrap_or_default()),
         week_start: RwSignal::new(WeekStart::Monday),
-        zone_configured: settings.zone.is_some(),
         initial: StoredValue::new(settings.clone()),
     };
     provide_context(app);
     let dataset = provide_dataset(settings.source.clone(), app_base);
 
     // Without a configured zone, report in the dataset's own zone once it is known.
+    let zone_configured = settings.zone.is_some();
     Effect::new(move |_| {
         if let Some(Ok(data)) = dataset.get() {
-            if !app.zone_configured {
-                if let Ok(zone) = Zone::parse(&data.store.meta.time_zone) {
-                    app.zone.set(zone);
-                }
+            if !zone_configured {
+                let zone = app
+                    .initial
+                    .with_value(|s| s.zone_or(&data.store.meta.time_zone));
+                app.zone.set(zone);
             }
         }
     });

@@ -92,7 +92,6 @@ mod tests {
                 locale: RwSignal::new(Locale::En),
                 zone: RwSignal::new(Zone::default()),
                 week_start: RwSignal::new(WeekStart::Monday),
-                zone_configured: false,
                 initial: StoredValue::new(config::resolve(&[], &[])),
             });
             let reload = RwSignal::new(0u32);
