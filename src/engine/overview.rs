@@ -52,6 +52,7 @@ pub struct Headline {
 /// Computes the headline numbers in one pass over the events.
 pub fn headline(store: &Store, ctx: &Context) -> Headline {
     let activity = ActivityTypes::of(store);
+    let revenue_types = RevenueTypes::of(store);
     let since = ctx.now - 30 * DAY;
     let mut revenue = 0.0;
     let mut active_30d = 0;
@@ -60,9 +61,9 @@ pub fn headline(store: &Store, ctx: &Context) -> Headline {
         for e in store.events.of_customer(customer) {
             let at = store.events.at[e];
             if at > ctx.now {
-                continue;
+                break;
             }
-            if let Some(value) = revenue_value(store, e) {
+            if let Some(value) = revenue_types.value(store, e) {
                 revenue += value;
             }
             if at > since && activity.contains(store.events.event_type[e]) {
@@ -86,13 +87,30 @@ pub fn headline(store: &Store, ctx: &Context) -> Headline {
     }
 }
 
-/// The revenue an event contributes: purchase and refund values.
-fn revenue_value(store: &Store, e: usize) -> Option<f64> {
-    let name = store.event_types.name(store.events.event_type[e] as u32);
-    if name == PURCHASE || name == REFUND {
-        store.events.value_of(e)
-    } else {
-        None
+/// The event types that carry revenue, resolved to ids once per analysis rather than compared
+/// by name for every event.
+#[derive(Debug, Clone, Copy)]
+struct RevenueTypes {
+    purchase: Option<EventTypeId>,
+    refund: Option<EventTypeId>,
+}
+
+impl RevenueTypes {
+    fn of(store: &Store) -> RevenueTypes {
+        RevenueTypes {
+            purchase: store.event_type(PURCHASE),
+            refund: store.event_type(REFUND),
+        }
+    }
+
+    /// The revenue event `e` contributes: purchase and refund values.
+    fn value(&self, store: &Store, e: usize) -> Option<f64> {
+        let event_type = Some(store.events.event_type[e]);
+        if event_type == self.purchase || event_type == self.refund {
+            store.events.value_of(e)
+        } else {
+            None
+        }
     }
 }
 
@@ -109,7 +127,7 @@ pub struct CustomerSummary {
 /// Summaries of every customer, in store order.
 pub fn customer_summaries(store: &Store, ctx: &Context) -> Vec<CustomerSummary> {
     let activity = ActivityTypes::of(store);
-    let purchase = store.event_type(PURCHASE);
+    let revenue_types = RevenueTypes::of(store);
     (0..store.customers.len() as CustomerIx)
         .map(|customer| {
             let mut summary = CustomerSummary {
@@ -123,10 +141,10 @@ pub fn customer_summaries(store: &Store, ctx: &Context) -> Vec<CustomerSummary> 
                     break;
                 }
                 let event_type = store.events.event_type[e];
-                if Some(event_type) == purchase {
+                if Some(event_type) == revenue_types.purchase {
                     summary.orders += 1;
                 }
-                if let Some(value) = revenue_value(store, e) {
+                if let Some(value) = revenue_types.value(store, e) {
                     summary.revenue += value;
                 }
                 if activity.contains(event_type) {
@@ -214,6 +232,7 @@ pub struct TrendPoint {
 pub fn monthly_trend(store: &Store, ctx: &Context, months: usize) -> Vec<TrendPoint> {
     use super::time::Period;
     let activity = ActivityTypes::of(store);
+    let revenue_types = RevenueTypes::of(store);
     let last = ctx.period_index(Period::Month, ctx.now);
     let first = last - months as i64 + 1;
     let slot = |unix: i64| {
@@ -242,7 +261,7 @@ pub fn monthly_trend(store: &Store, ctx: &Context, months: usize) -> Vec<TrendPo
                 break;
             }
             let Some(i) = slot(at) else { continue };
-            if let Some(value) = revenue_value(store, e) {
+            if let Some(value) = revenue_types.value(store, e) {
                 points[i].revenue += value;
             }
             if activity.contains(store.events.event_type[e]) && seen[i] != customer {

@@ -71,17 +71,39 @@ pub enum Scalar {
     Text(String),
 }
 
-impl Scalar {
-    /// A canonical key so equal values intern to one id (`1` and `1.0` are the same number).
-    fn intern_key(&self) -> String {
-        match self {
-            Scalar::Null => "n:".into(),
-            Scalar::Bool(b) => format!("b:{b}"),
-            Scalar::Number(n) => format!("f:{}", n.to_bits()),
-            Scalar::Text(s) => format!("s:{s}"),
+/// A [`Scalar`] as a hash key: numbers by their bits, so `1` and `1.0` intern to one id. Built by
+/// moving the value, so looking up a known value allocates nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum ScalarKey {
+    Null,
+    Bool(bool),
+    Number(u64),
+    Text(String),
+}
+
+impl From<Scalar> for ScalarKey {
+    fn from(value: Scalar) -> Self {
+        match value {
+            Scalar::Null => ScalarKey::Null,
+            Scalar::Bool(b) => ScalarKey::Bool(b),
+            Scalar::Number(n) => ScalarKey::Number(n.to_bits()),
+            Scalar::Text(s) => ScalarKey::Text(s),
         }
     }
+}
 
+impl ScalarKey {
+    fn to_scalar(&self) -> Scalar {
+        match self {
+            ScalarKey::Null => Scalar::Null,
+            ScalarKey::Bool(b) => Scalar::Bool(*b),
+            ScalarKey::Number(bits) => Scalar::Number(f64::from_bits(*bits)),
+            ScalarKey::Text(s) => Scalar::Text(s.clone()),
+        }
+    }
+}
+
+impl Scalar {
     pub fn as_text(&self) -> Option<&str> {
         match self {
             Scalar::Text(s) => Some(s),
@@ -101,24 +123,24 @@ impl Scalar {
 #[derive(Debug, Clone, Default)]
 pub struct ValueInterner {
     values: Vec<Scalar>,
-    ids: HashMap<String, PropValueId>,
+    ids: HashMap<ScalarKey, PropValueId>,
 }
 
 impl ValueInterner {
     pub fn intern(&mut self, value: Scalar) -> PropValueId {
-        let key = value.intern_key();
+        let key = ScalarKey::from(value);
         if let Some(&id) = self.ids.get(&key) {
             return id;
         }
         let id = self.values.len() as PropValueId;
-        self.values.push(value);
+        self.values.push(key.to_scalar());
         self.ids.insert(key, id);
         id
     }
 
     /// The id of an existing value, for filters: a value never seen matches nothing.
     pub fn get(&self, value: &Scalar) -> Option<PropValueId> {
-        self.ids.get(&value.intern_key()).copied()
+        self.ids.get(&ScalarKey::from(value.clone())).copied()
     }
 
     pub fn value(&self, id: PropValueId) -> &Scalar {
@@ -269,5 +291,27 @@ impl Store {
             + e.prop_start.capacity() * size_of::<u32>()
             + e.props.capacity() * size_of::<(PropKeyId, PropValueId)>()
             + e.id_hashes.capacity() * size_of::<u64>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_values_intern_to_one_id_and_types_stay_apart() {
+        let mut values = ValueInterner::default();
+        let one = values.intern(Scalar::Number(1.0));
+        assert_eq!(values.intern(Scalar::Number(1.0)), one);
+        let text_one = values.intern(Scalar::Text("1".into()));
+        assert_ne!(text_one, one, "the text \"1\" is not the number 1");
+        assert_ne!(
+            values.intern(Scalar::Bool(true)),
+            values.intern(Scalar::Text("true".into()))
+        );
+        assert_eq!(values.get(&Scalar::Text("1".into())), Some(text_one));
+        assert_eq!(values.get(&Scalar::Text("never".into())), None);
+        assert_eq!(values.value(one), &Scalar::Number(1.0));
+        assert_eq!(values.len(), 4);
     }
 }
