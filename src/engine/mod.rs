@@ -1,14 +1,20 @@
 //! The analytics engine: plain Rust over a columnar store, no web dependency.
 //!
 //! The same code runs natively (tests, benchmarks, the `crm-lens-query` tool) and in the browser;
-//! views only render what it computes.
+//! views only render what it computes. Every analysis is reached through [`query::run`].
 
+pub mod calendar;
+pub mod filter;
 pub mod ingest;
 pub mod overview;
+pub mod population;
+pub mod query;
 pub mod retention;
+pub mod segment_rule;
 pub mod store;
 pub mod time;
 
 pub use ingest::{IngestError, IngestReport};
+pub use query::{QueryError, QueryErrorKind};
 pub use store::Store;
 pub use time::{Context, Period, WeekStart, Zone};
