@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::app::use_settings;
 use crate::components::{PageHeader, WithDataset};
-use crate::engine::retention::signup_retention;
+use crate::engine::retention::{self, RetentionSpec};
 use crate::engine::Period;
 use crate::i18n::{fill, format};
 use crate::sync::{dataset::analysis_context, Dataset};
@@ -32,22 +32,40 @@ fn RetentionTable(data: Arc<Dataset>) -> impl IntoView {
         let t = app.t();
         let locale = app.locale.get();
         let ctx = analysis_context(&data, &app);
-        let retention = signup_retention(&data.store, &ctx, Period::Month, COHORTS, PERIODS);
-        let header = (0..=retention.periods)
+        let spec = RetentionSpec {
+            period: Period::Month,
+            cohorts: COHORTS,
+            periods: PERIODS,
+            ..RetentionSpec::default()
+        };
+        // The default spec is always valid; an error would be a bug worth showing, not hiding.
+        let retention = match retention::run(&data.store, &ctx, &spec, None, None) {
+            Ok(result) => result,
+            Err(err) => {
+                return view! { <p role="alert" class="crm-notice crm-notice-error">{err.to_string()}</p> }.into_any()
+            }
+        };
+        let Some(table) = retention.tables.first() else {
+            return ().into_any();
+        };
+        let header = (0..=PERIODS)
             .map(|k| view! { <th scope="col" class="crm-num">{fill(t.cohort_month, &[&k.to_string()])}</th> })
             .collect_view();
-        let rows = retention
+        let rows = table
             .rows
             .iter()
             .map(|row| {
-                let cells = (0..=retention.periods)
-                    .map(|k| match row.rate(k) {
-                        Some(rate) if k > 0 => {
-                            let incomplete = !row.complete[k];
+                let cells = row
+                    .cells
+                    .iter()
+                    .enumerate()
+                    .map(|(k, cell)| match cell.as_ref().and_then(|c| c.rate.map(|rate| (c, rate))) {
+                        Some((cell, rate)) if k > 0 => {
+                            let incomplete = !cell.complete;
                             let shade = format!("--crm-shade:{:.3}", rate);
                             let title = format!(
                                 "{} / {}{}",
-                                format::count(row.returned[k]),
+                                format::count(cell.customers),
                                 format::count(row.size),
                                 if incomplete { format!(" · {}", t.incomplete_period) } else { String::new() }
                             );
@@ -75,7 +93,7 @@ fn RetentionTable(data: Arc<Dataset>) -> impl IntoView {
         view! {
             <div class="crm-table-wrap">
                 <table class="crm-table crm-retention">
-                    <caption>{fill(t.cohort_caption, &["0", &retention.periods.to_string()])}</caption>
+                    <caption>{fill(t.cohort_caption, &["0", &PERIODS.to_string()])}</caption>
                     <thead>
                         <tr>
                             <th scope="col">{t.cohort_col}</th>
@@ -88,5 +106,6 @@ fn RetentionTable(data: Arc<Dataset>) -> impl IntoView {
             </div>
             <p class="crm-legend"><span class="crm-incomplete-swatch" aria-hidden="true"></span>{t.incomplete_period}</p>
         }
+        .into_any()
     }
 }
