@@ -10,6 +10,7 @@ pub mod overview;
 pub mod population;
 pub mod query;
 pub mod retention;
+pub mod segment;
 pub mod segment_rule;
 pub mod store;
 pub mod time;
