@@ -8,7 +8,11 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::store::Store;
+use super::population::{groups_by_attribute, Breakdown, Groups};
+use super::retention::{self, RetentionResult, RetentionSpec};
+use super::segment::{self, SegmentLibrary, SegmentResult, SegmentSpec};
+use super::segment_rule::Rule;
+use super::store::{CustomerIx, Store};
 use super::time::{parse_timestamp, Context, WeekStart, Zone};
 
 /// The spec version this engine reads.
@@ -115,5 +119,266 @@ impl QueryContext {
             zone,
             week_start: self.week_start,
         })
+    }
+}
+
+/// A query: the version, the context, the segment library, an optional segment filter and one
+/// analysis, tagged by `kind`.
+///
+/// ```json
+/// {"v": 1, "kind": "retention", "now": "2026-11-16T00:00:00+09:00", "time_zone": "Asia/Seoul",
+///  "period": "week", "periods": 12}
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Query {
+    pub v: u32,
+    #[serde(flatten)]
+    pub context: QueryContext,
+    /// Named segments that rules (`{"rule": "segment", "id": …}`) and breakdowns refer to.
+    #[serde(default, skip_serializing_if = "SegmentLibrary::is_empty")]
+    pub segments: SegmentLibrary,
+    /// Only customers in this segment are analysed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<Rule>,
+    #[serde(flatten)]
+    pub analysis: Analysis,
+}
+
+/// Every `kind` a query may name.
+pub const KINDS: [&str; 3] = ["retention", "retention_cell", "segment"];
+
+/// The analysis a query asks for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Analysis {
+    Retention(RetentionSpec),
+    /// The customers behind one retention cell.
+    RetentionCell(RetentionCellSpec),
+    Segment(SegmentSpec),
+}
+
+/// A retention spec plus the cell to open: `table` (breakdown group, 0 without one), `row`
+/// (cohort) and `column`, all counted from 0.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RetentionCellSpec {
+    #[serde(flatten)]
+    pub retention: RetentionSpec,
+    #[serde(default)]
+    pub table: usize,
+    pub row: usize,
+    pub column: usize,
+}
+
+/// The answer to a [`Query`], tagged by the same `kind`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum QueryResult {
+    Retention(RetentionResult),
+    RetentionCell(CustomerList),
+    Segment(SegmentResult),
+}
+
+/// Customers as their ids, in store order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CustomerList {
+    pub count: usize,
+    pub customers: Vec<String>,
+}
+
+impl CustomerList {
+    pub fn of(store: &Store, customers: &[CustomerIx]) -> CustomerList {
+        CustomerList {
+            count: customers.len(),
+            customers: customers
+                .iter()
+                .map(|&c| store.customers.ids[c as usize].clone())
+                .collect(),
+        }
+    }
+}
+
+/// A result with the resolved context it was computed in, so the output says exactly what
+/// "now", zone and week start were.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QueryOutput {
+    pub v: u32,
+    pub now: String,
+    pub time_zone: String,
+    pub week_start: WeekStart,
+    #[serde(flatten)]
+    pub result: QueryResult,
+}
+
+/// Reads a query from JSON, naming the field at fault.
+pub fn parse(json: &[u8]) -> Result<Query, QueryError> {
+    let value: serde_json::Value = serde_json::from_slice(json)
+        .map_err(|e| QueryError::new("", QueryErrorKind::Malformed, e.to_string()))?;
+    let version = serde_json::from_value::<VersionOnly>(value.clone())
+        .map_err(|e| QueryError::new("v", QueryErrorKind::Malformed, e.to_string()))?;
+    if version.v != QUERY_VERSION {
+        return Err(unsupported(version.v));
+    }
+    serde_json::from_value::<Query>(value.clone()).map_err(|err| {
+        // `flatten` loses the path of the field at fault: find it by reading the parts alone.
+        located_error(&value)
+            .unwrap_or_else(|| QueryError::new("", QueryErrorKind::Malformed, err.to_string()))
+    })
+}
+
+fn unsupported(v: u32) -> QueryError {
+    QueryError::new(
+        "v",
+        QueryErrorKind::UnsupportedVersion,
+        format!("query version {v} is not supported (this engine reads v{QUERY_VERSION})"),
+    )
+}
+
+/// The parts of a query outside the analysis, read alone to locate errors.
+#[derive(Deserialize)]
+#[allow(dead_code)] // Read only for its errors.
+struct Envelope {
+    #[serde(flatten)]
+    context: QueryContext,
+    #[serde(default)]
+    segments: SegmentLibrary,
+    #[serde(default)]
+    filter: Option<Rule>,
+    kind: String,
+}
+
+/// The first error in `value`, with its path, by reading each part on its own.
+fn located_error(value: &serde_json::Value) -> Option<QueryError> {
+    fn first<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> Option<QueryError> {
+        serde_path_to_error::deserialize::<_, T>(value.clone())
+            .err()
+            .map(|err| {
+                let path = err.path().to_string();
+                let path = if path == "." { String::new() } else { path };
+                QueryError::new(
+                    path,
+                    QueryErrorKind::Malformed,
+                    err.into_inner().to_string(),
+                )
+            })
+    }
+    first::<Envelope>(value).or_else(|| match value.get("kind")?.as_str()? {
+        "retention" => first::<RetentionSpec>(value),
+        "retention_cell" => first::<RetentionCellSpec>(value),
+        "segment" => first::<SegmentSpec>(value),
+        other => Some(QueryError::new(
+            "kind",
+            QueryErrorKind::Malformed,
+            format!(
+                "unknown kind {other:?} (expected one of {})",
+                KINDS.join(", ")
+            ),
+        )),
+    })
+}
+
+#[derive(Deserialize)]
+struct VersionOnly {
+    v: u32,
+}
+
+/// Runs a query against a store: the single entry point of every analysis.
+pub fn run(store: &Store, query: &Query) -> Result<QueryOutput, QueryError> {
+    if query.v != QUERY_VERSION {
+        return Err(QueryError::new(
+            "v",
+            QueryErrorKind::UnsupportedVersion,
+            format!(
+                "query version {} is not supported (this engine reads v{QUERY_VERSION})",
+                query.v
+            ),
+        ));
+    }
+    let ctx = query.context.resolve(store)?;
+    let population = query
+        .filter
+        .as_ref()
+        .map(|rule| {
+            segment::evaluate(store, &ctx, rule, &query.segments).map_err(|e| e.within("filter"))
+        })
+        .transpose()?;
+    let population = population.as_ref();
+    let resolve_groups = |breakdown: &Option<Breakdown>| -> Result<Option<Groups>, QueryError> {
+        breakdown
+            .as_ref()
+            .map(|b| groups(store, &ctx, b, &query.segments).map_err(|e| e.within("breakdown")))
+            .transpose()
+    };
+    let result = match &query.analysis {
+        Analysis::Retention(spec) => {
+            let groups = resolve_groups(&spec.breakdown)?;
+            QueryResult::Retention(retention::run(
+                store,
+                &ctx,
+                spec,
+                population,
+                groups.as_ref(),
+            )?)
+        }
+        Analysis::RetentionCell(cell) => {
+            let groups = resolve_groups(&cell.retention.breakdown)?;
+            let customers = retention::cell_customers(
+                store,
+                &ctx,
+                &cell.retention,
+                population,
+                groups.as_ref(),
+                (cell.table, cell.row, cell.column),
+            )?;
+            QueryResult::RetentionCell(CustomerList::of(store, &customers))
+        }
+        Analysis::Segment(spec) => QueryResult::Segment(segment::run(
+            store,
+            &ctx,
+            spec,
+            &query.segments,
+            population,
+        )?),
+    };
+    Ok(QueryOutput {
+        v: QUERY_VERSION,
+        now: ctx
+            .zone
+            .datetime(ctx.now)
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        time_zone: ctx.zone.name().to_owned(),
+        week_start: ctx.week_start,
+        result,
+    })
+}
+
+/// Resolves a breakdown into customer groups.
+pub fn groups(
+    store: &Store,
+    ctx: &Context,
+    breakdown: &Breakdown,
+    library: &SegmentLibrary,
+) -> Result<Groups, QueryError> {
+    match breakdown {
+        Breakdown::Attribute { attribute, limit } => groups_by_attribute(store, attribute, *limit)
+            .ok_or_else(|| {
+                QueryError::new(
+                    "attribute",
+                    QueryErrorKind::UnknownAttribute,
+                    format!("the data has no attribute {attribute:?}"),
+                )
+            }),
+        Breakdown::Segments { segments } => {
+            let mut groups = Groups {
+                labels: Vec::with_capacity(segments.len()),
+                members: Vec::with_capacity(segments.len()),
+            };
+            for (i, named) in segments.iter().enumerate() {
+                let set = segment::evaluate(store, ctx, &named.rule, library)
+                    .map_err(|e| e.within(&format!("segments[{i}].rule")))?;
+                groups.labels.push(named.label.clone());
+                groups.members.push(set);
+            }
+            Ok(groups)
+        }
     }
 }

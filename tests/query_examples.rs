@@ -1,0 +1,68 @@
+//! Every example in `docs/examples/` (the ones `docs/query-spec.md` shows) runs on the demo data.
+
+use std::path::Path;
+
+use crm_lens::engine::{query, Store};
+
+fn demo() -> Store {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("public/demo");
+    let read = |name: &str| std::fs::read(dir.join(name)).expect("demo file");
+    Store::from_json(
+        &read("meta.json"),
+        &read("customers.json"),
+        &read("events.json"),
+    )
+    .expect("the demo is valid")
+    .0
+}
+
+#[test]
+fn every_documented_example_runs_on_the_demo() {
+    let store = demo();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/examples");
+    let mut ran = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("docs/examples") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let bytes = std::fs::read(&path).expect("example");
+        let q = query::parse(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let output = query::run(&store, &q).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let json = serde_json::to_string(&output).expect("serialises");
+        assert!(!json.contains("NaN"), "{}", path.display());
+        let kind = serde_json::to_value(&output).expect("json")["kind"].clone();
+        ran.push(kind.as_str().unwrap_or_default().to_owned());
+    }
+    ran.sort();
+    ran.dedup();
+    // One example per kind at least, and the spec document names each of them.
+    let spec =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/query-spec.md"))
+            .expect("docs/query-spec.md");
+    for kind in &ran {
+        assert!(
+            spec.contains(&format!("## `{kind}`")),
+            "docs/query-spec.md has no section for {kind}"
+        );
+    }
+    for kind in query::KINDS {
+        assert!(
+            ran.iter().any(|k| k == kind),
+            "no example of {kind} in docs/examples"
+        );
+    }
+}
+
+#[test]
+fn errors_name_the_field() {
+    let store = demo();
+    let bad = br#"{"v":1,"kind":"retention","period":"fortnight"}"#;
+    let err = query::parse(bad).expect_err("bad period");
+    assert!(err.to_string().contains("period"), "{err}");
+    let q = query::parse(br#"{"v":1,"kind":"retention","brackets":[[2,1]]}"#).expect("parses");
+    let err = query::run(&store, &q).expect_err("bad bracket");
+    assert_eq!(err.path, "brackets[0]");
+    assert!(query::parse(b"{not json").is_err());
+    assert!(query::parse(br#"{"v":1,"kind":"horoscope"}"#).is_err());
+}
