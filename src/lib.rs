@@ -9,6 +9,7 @@
 pub mod charts;
 pub mod config;
 pub mod engine;
+pub mod export;
 pub mod i18n;
 pub mod model;
 
