@@ -12,6 +12,7 @@ pub mod query;
 pub mod retention;
 pub mod segment;
 pub mod segment_rule;
+pub mod segment_templates;
 pub mod store;
 pub mod time;
 
