@@ -6,6 +6,7 @@
 pub mod calendar;
 pub mod filter;
 pub mod ingest;
+pub mod kpi;
 pub mod overview;
 pub mod population;
 pub mod query;
