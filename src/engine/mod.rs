@@ -11,6 +11,7 @@ pub mod overview;
 pub mod population;
 pub mod query;
 pub mod retention;
+pub mod rfm;
 pub mod segment_rule;
 pub mod store;
 pub mod time;
