@@ -23,7 +23,6 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::calendar::Calendar;
 use super::overview::{ActivityTypes, PURCHASE, REFUND};
 use super::population::{includes, CustomerSet};
 use super::query::QueryError;
@@ -304,30 +303,32 @@ pub fn run(
 ) -> Result<KpiResult, QueryError> {
     spec.validate()?;
     let periods = spec.periods;
-    let calendar = Calendar::for_store(store, ctx);
-    let last_index = calendar.period(spec.period, ctx.now);
+    // Only the period starts are converted through the zone (a few dozen lookups), so no
+    // calendar over the whole data range is needed.
+    let period_start = |index: i64| ctx.zone.midnight(ctx.period_first_day(spec.period, index));
+    let last_index = ctx.period_index(spec.period, ctx.now);
     let first_index = last_index - periods as i64 + 1;
     // Instants bounding the periods: `bounds[p]` starts period p; `bounds[periods]` is the end
     // of the running period, just after `now` so that events at `now` count.
     let mut bounds: Vec<i64> = (0..periods as i64)
-        .map(|p| calendar.period_start(spec.period, first_index + p))
+        .map(|p| period_start(first_index + p))
         .collect();
     bounds.push(ctx.now + 1);
-    let next_start = calendar.period_start(spec.period, last_index + 1);
+    let next_start = period_start(last_index + 1);
     let inactive_span = i64::from(spec.churn_inactive_days) * DAY;
     let types = Types::of(store, spec);
+    // The row of a time: bounds are exact local period starts, so comparing with them agrees
+    // with the calendar without converting every event.
     let relative_period = |unix: i64| -> Option<usize> {
-        if unix < bounds[0] || unix > ctx.now {
-            return None;
-        }
-        let p = calendar.period(spec.period, unix) - first_index;
-        usize::try_from(p).ok().filter(|&p| p < periods)
+        (bounds[0] <= unix && unix <= ctx.now)
+            .then(|| bounds[..periods].partition_point(|&b| b <= unix) - 1)
     };
 
     let mut tallies = vec![Tally::default(); periods];
-    // Reused per customer: activity times up to `now`, and "in the active base at bounds[k]".
-    let mut activity_times: Vec<i64> = Vec::new();
-    let mut in_base = vec![false; periods + 1];
+    // `base_changes[k]`: customers entering (+) and leaving (−) the active base at `bounds[k]`;
+    // prefix sums give the base at every bound without a loop over bounds per customer.
+    let mut base_changes = vec![0i64; periods + 2];
+    let mut runs = BaseRuns::new(&bounds, inactive_span);
 
     for customer in 0..store.customers.len() as CustomerIx {
         if !includes(population, customer) {
@@ -337,12 +338,14 @@ pub fn run(
         if let Some(p) = created_period {
             tallies[p].new += 1;
         }
-        activity_times.clear();
+        runs.clear();
         let mut purchases = 0u32;
         let mut last_active_period = usize::MAX;
         let mut last_buyer_period = usize::MAX;
         // The latest valid NPS answer of the period being read: (period, score).
         let mut pending_nps: Option<(usize, f64)> = None;
+        // Events come in time order, so their row only moves forward.
+        let mut row_cursor = 0;
         for e in store.events.of_customer(customer) {
             let at = store.events.at[e];
             if at > ctx.now {
@@ -352,9 +355,14 @@ pub fn run(
             let is_activity = types.activity.contains(store.events.event_type[e]);
             let is_purchase = event_type == types.purchase;
             if is_activity {
-                activity_times.push(at);
+                runs.add(at);
             }
-            let period = relative_period(at);
+            let period = (at >= bounds[0]).then(|| {
+                while row_cursor + 1 < periods && bounds[row_cursor + 1] <= at {
+                    row_cursor += 1;
+                }
+                row_cursor
+            });
             if is_purchase {
                 purchases += 1;
                 // First and second purchases before the window count from the first row on.
@@ -397,21 +405,29 @@ pub fn run(
             tallies[q].count_nps(score);
         }
 
-        // One merge of the sorted activity times with the sorted bounds.
-        let mut next = 0;
-        for (k, &instant) in bounds.iter().enumerate() {
-            while next < activity_times.len() && activity_times[next] < instant {
-                next += 1;
+        for &(first, end) in runs.runs() {
+            base_changes[first] += 1;
+            base_changes[end] -= 1;
+            // In the base at the start of period `end − 1`, not at its end: churned in it.
+            if end <= periods {
+                tallies[end - 1].churned += 1;
             }
-            in_base[k] = next > 0 && activity_times[next - 1] >= instant - inactive_span;
+            if let Some(p) = created_period.filter(|p| (first..end).contains(&(p + 1))) {
+                tallies[p].new_in_end_base += 1;
+            }
         }
-        for (p, tally) in tallies.iter_mut().enumerate() {
-            let (at_start, at_end) = (in_base[p], in_base[p + 1]);
-            tally.base_at_start += u64::from(at_start);
-            tally.base_at_end += u64::from(at_end);
-            tally.churned += u64::from(at_start && !at_end);
-            tally.new_in_end_base += u64::from(at_end && created_period == Some(p));
-        }
+    }
+    let mut base = 0i64;
+    let base_at: Vec<u64> = base_changes[..=periods]
+        .iter()
+        .map(|change| {
+            base += change;
+            base.max(0) as u64
+        })
+        .collect();
+    for (p, tally) in tallies.iter_mut().enumerate() {
+        tally.base_at_start = base_at[p];
+        tally.base_at_end = base_at[p + 1];
     }
 
     let full_months = match spec.period {
@@ -450,6 +466,61 @@ pub fn run(
         churn_inactive_days: spec.churn_inactive_days,
         rows,
     })
+}
+
+/// The bounds at which one customer is in the active base, as runs `[first, end)` of bound
+/// indices, built from their activity times in increasing order.
+struct BaseRuns<'a> {
+    bounds: &'a [i64],
+    inactive_span: i64,
+    /// Bounds `≤` the latest activity time, and `≤` it plus the span (both only grow).
+    first: usize,
+    end: usize,
+    runs: Vec<(usize, usize)>,
+}
+
+impl<'a> BaseRuns<'a> {
+    fn new(bounds: &'a [i64], inactive_span: i64) -> Self {
+        BaseRuns {
+            bounds,
+            inactive_span,
+            first: 0,
+            end: 0,
+            runs: Vec::new(),
+        }
+    }
+
+    fn clear(&mut self) {
+        self.first = 0;
+        self.end = 0;
+        self.runs.clear();
+    }
+
+    /// Activity at `at` puts the customer in the base at every bound `b` with
+    /// `at < b ≤ at + span`, i.e. `b − span ≤ at < b`.
+    #[inline]
+    fn add(&mut self, at: i64) {
+        let bounds = self.bounds;
+        // Most activity falls before the next bound: one comparison, no search.
+        if bounds.get(self.first).is_some_and(|&b| b <= at) {
+            self.first += bounds[self.first..].partition_point(|&b| b <= at);
+        }
+        let limit = at.saturating_add(self.inactive_span);
+        if bounds.get(self.end).is_some_and(|&b| b <= limit) {
+            self.end += bounds[self.end..].partition_point(|&b| b <= limit);
+        }
+        if self.first == self.end {
+            return;
+        }
+        match self.runs.last_mut() {
+            Some(run) if self.first <= run.1 => run.1 = self.end,
+            _ => self.runs.push((self.first, self.end)),
+        }
+    }
+
+    fn runs(&self) -> &[(usize, usize)] {
+        &self.runs
+    }
 }
 
 /// `numerator / denominator × scale`, `None` when the denominator is zero.
@@ -1170,6 +1241,35 @@ pub(crate) mod tests {
                 if let Ok(result) = run(&store, &ctx, &spec, None) {
                     prop_assert_eq!(result.rows.len(), spec.periods);
                     assert_finite(&result);
+                    // The active base and churn, counted naively from the definitions.
+                    let activity = ActivityTypes::of(&store);
+                    let active_within = |customer: CustomerIx, instant: i64| {
+                        store.events.of_customer(customer).any(|e| {
+                            let at = store.events.at[e];
+                            at <= now
+                                && at < instant
+                                && at >= instant - i64::from(spec.churn_inactive_days) * DAY
+                                && activity.contains(store.events.event_type[e])
+                        })
+                    };
+                    let last = ctx.period_index(spec.period, now);
+                    for (p, row) in result.rows.iter().enumerate() {
+                        let index = last - spec.periods as i64 + 1 + p as i64;
+                        let start = ctx.zone.midnight(ctx.period_first_day(spec.period, index));
+                        let end = if row.complete {
+                            ctx.zone.midnight(ctx.period_first_day(spec.period, index + 1))
+                        } else {
+                            now + 1
+                        };
+                        let (mut at_start, mut churned) = (0.0, 0.0);
+                        for c in 0..store.customers.len() as CustomerIx {
+                            let (s, e) = (active_within(c, start), active_within(c, end));
+                            at_start += f64::from(u8::from(s));
+                            churned += f64::from(u8::from(s && !e));
+                        }
+                        prop_assert_eq!(input(&row.churn_rate, "customers_at_start"), at_start);
+                        prop_assert_eq!(input(&row.churn_rate, "churned"), churned);
+                    }
                 }
             }
         }
