@@ -156,7 +156,14 @@ mod tests {
             format_y: &|v| format!("{:.0}%", v * 100.0),
         })
         .expect("draws");
-        for text in ["리텐션 곡선", "가입 후 주", "재방문율", "3월 2일", "평균", "2주"] {
+        for text in [
+            "리텐션 곡선",
+            "가입 후 주",
+            "재방문율",
+            "3월 2일",
+            "평균",
+            "2주",
+        ] {
             assert!(svg.contains(text), "missing {text}");
         }
         // The cohort in the first palette colour, the mean in near-black.
@@ -186,6 +193,9 @@ mod tests {
             emphasis: false,
         }];
         assert!(chart(&two, &short).is_err());
-        assert!(chart(&two, &[]).is_ok(), "no cohorts yet still draws the axes");
+        assert!(
+            chart(&two, &[]).is_ok(),
+            "no cohorts yet still draws the axes"
+        );
     }
 }

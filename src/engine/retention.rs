@@ -1163,7 +1163,12 @@ mod tests {
         let members = cell_members(&s, &now, &spec, None, None, (0, 0, 1)).expect("cell");
         let evidence: Vec<(CustomerIx, Vec<i64>)> = members
             .iter()
-            .map(|m| (m.customer, m.events.iter().map(|&e| s.events.at[e]).collect()))
+            .map(|m| {
+                (
+                    m.customer,
+                    m.events.iter().map(|&e| s.events.at[e]).collect(),
+                )
+            })
             .collect();
         let at = |t: &str| parse_timestamp(t).expect("time");
         assert_eq!(
