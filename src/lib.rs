@@ -12,6 +12,7 @@ pub mod engine;
 pub mod export;
 pub mod i18n;
 pub mod model;
+pub mod state;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod demo;

@@ -206,7 +206,7 @@ pub struct RetentionCellSpec {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum QueryResult {
     Retention(RetentionResult),
-    RetentionCell(CustomerList),
+    RetentionCell(CellCustomers),
     Segment(SegmentResult),
     Kpi(KpiResult),
     Rfm(Box<RfmResult>),
@@ -229,6 +229,67 @@ impl CustomerList {
                 .iter()
                 .map(|&c| store.customers.ids[c as usize].clone())
                 .collect(),
+        }
+    }
+}
+
+/// The customers behind a retention cell, each with when they started and the events that
+/// counted for the cell.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CellCustomers {
+    pub count: usize,
+    pub customers: Vec<CellCustomer>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CellCustomer {
+    pub id: String,
+    /// RFC 3339 in the query's zone.
+    pub start: String,
+    pub events: Vec<EventRecord>,
+}
+
+/// One event, for display.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventRecord {
+    #[serde(rename = "type")]
+    pub event_type: String,
+    /// RFC 3339 in the query's zone.
+    pub at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+}
+
+fn rfc3339(ctx: &Context, unix: i64) -> String {
+    ctx.zone
+        .datetime(unix)
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+impl CellCustomers {
+    fn of(store: &Store, ctx: &Context, members: &[retention::CellMember]) -> CellCustomers {
+        let customers = members
+            .iter()
+            .map(|m| CellCustomer {
+                id: store.customers.ids[m.customer as usize].clone(),
+                start: rfc3339(ctx, m.start),
+                events: m
+                    .events
+                    .iter()
+                    .map(|&e| EventRecord {
+                        event_type: store
+                            .event_types
+                            .name(store.events.event_type[e] as u32)
+                            .to_owned(),
+                        at: rfc3339(ctx, store.events.at[e]),
+                        value: store.events.value_of(e),
+                    })
+                    .collect(),
+            })
+            .collect();
+        CellCustomers {
+            count: members.len(),
+            customers,
         }
     }
 }
@@ -361,7 +422,7 @@ pub fn run(store: &Store, query: &Query) -> Result<QueryOutput, QueryError> {
         }
         Analysis::RetentionCell(cell) => {
             let groups = resolve_groups(&cell.retention.breakdown)?;
-            let customers = retention::cell_customers(
+            let members = retention::cell_members(
                 store,
                 &ctx,
                 &cell.retention,
@@ -369,7 +430,7 @@ pub fn run(store: &Store, query: &Query) -> Result<QueryOutput, QueryError> {
                 groups.as_ref(),
                 (cell.table, cell.row, cell.column),
             )?;
-            QueryResult::RetentionCell(CustomerList::of(store, &customers))
+            QueryResult::RetentionCell(CellCustomers::of(store, &ctx, &members))
         }
         Analysis::Segment(spec) => QueryResult::Segment(segment::run(
             store,
@@ -403,10 +464,7 @@ pub fn run(store: &Store, query: &Query) -> Result<QueryOutput, QueryError> {
     };
     Ok(QueryOutput {
         v: QUERY_VERSION,
-        now: ctx
-            .zone
-            .datetime(ctx.now)
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        now: rfc3339(&ctx, ctx.now),
         time_zone: ctx.zone.name().to_owned(),
         week_start: ctx.week_start,
         result,

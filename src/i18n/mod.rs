@@ -6,6 +6,7 @@
 mod en;
 pub mod format;
 mod ko;
+pub mod labels;
 mod texts;
 
 use serde::{Deserialize, Serialize};
