@@ -1091,3 +1091,829 @@ impl Evaluator<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::time::parse_timestamp;
+
+    const META: &str = r#"{"v":1,"currency":"KRW","time_zone":"Asia/Seoul","event_types":[],
+        "attributes":[{"name":"plan","type":"text"},{"name":"seats","type":"number"},
+        {"name":"vip","type":"bool"},{"name":"contract_end","type":"date"},
+        {"name":"birthday","type":"date"},{"name":"tags","type":"list"}]}"#;
+
+    /// Five customers around now = 2026-06-15 00:00 in Seoul (see each line for its story).
+    const CUSTOMERS: &str = r#"[
+        {"id":"a","name":"Alice Kim","email":"alice@example.com","created_at":"2025-01-10T09:00:00+09:00",
+         "attributes":{"plan":"Pro","seats":12,"vip":true,"contract_end":"2026-09-01","birthday":"1990-06-20","tags":["app_user","gift_buyer"]},
+         "consent":{"email":true}},
+        {"id":"b","name":"Bora Lee","created_at":"2026-06-01T10:00:00+09:00",
+         "attributes":{"plan":"free","vip":false,"contract_end":"2026-12-31","birthday":"1992-02-29","tags":["newsletter"]}},
+        {"id":"c","name":"Chul Park","email":"chul@example.com","created_at":"2025-05-01T12:00:00+09:00",
+         "attributes":{"plan":"pro team","seats":3,"contract_end":"2026-01-01"},"consent":{"sms":true}},
+        {"id":"d","name":"Dami Choi","email":"dami@example.com","created_at":"2025-05-01T12:00:00+09:00",
+         "attributes":{"plan":"basic","seats":1}},
+        {"id":"e","name":"Eun Jung","created_at":"2026-06-14T00:00:00+09:00"}
+    ]"#;
+
+    // a: a visit exactly 14 days before now (outside "last 14 days"), a purchase exactly 365 days
+    //    before now (outside "last 365 days") and 1,000,000 KRW after it, a visit after now.
+    // b: signed up 06-01, no purchase since (the 7-day wait is over), an open cart.
+    // c: signed up, purchased exactly 7 days later; visited 14 days minus 1 second before now.
+    // d: signed up, purchased 7 days and 1 second later; only coupon purchases; NPS detractor.
+    // e: signed up yesterday; the 7-day wait is not over.
+    const EVENTS: &str = r#"[
+        {"customer_id":"a","type":"visit","at":"2026-06-01T00:00:00+09:00"},
+        {"customer_id":"a","type":"purchase","at":"2025-06-15T00:00:00+09:00","value":500000},
+        {"customer_id":"a","type":"purchase","at":"2025-06-15T00:00:01+09:00","value":600000,"properties":{"coupon":"WELCOME10"}},
+        {"customer_id":"a","type":"purchase","at":"2026-03-01T10:00:00+09:00","value":400000,"properties":{"coupon":"SALE10"}},
+        {"customer_id":"a","type":"visit","at":"2026-06-15T01:00:00+09:00"},
+        {"customer_id":"b","type":"signup","at":"2026-06-01T10:00:00+09:00"},
+        {"customer_id":"b","type":"visit","at":"2026-06-02T12:00:00+09:00"},
+        {"customer_id":"b","type":"cart_add","at":"2026-06-14T20:00:00+09:00","properties":{"product":"mug"}},
+        {"customer_id":"c","type":"signup","at":"2025-05-01T12:00:00+09:00"},
+        {"customer_id":"c","type":"purchase","at":"2025-05-08T12:00:00+09:00","value":30000},
+        {"customer_id":"c","type":"nps_response","at":"2026-05-01T12:00:00+09:00","properties":{"score":9}},
+        {"customer_id":"c","type":"visit","at":"2026-06-01T00:00:01+09:00"},
+        {"customer_id":"d","type":"signup","at":"2025-05-01T12:00:00+09:00"},
+        {"customer_id":"d","type":"purchase","at":"2025-05-08T12:00:01+09:00","value":20000,"properties":{"coupon":"WELCOME10"}},
+        {"customer_id":"d","type":"purchase","at":"2026-02-01T12:00:00+09:00","value":15000,"properties":{"coupon":"SALE10"}},
+        {"customer_id":"d","type":"cart_add","at":"2026-06-10T12:00:00+09:00","properties":{"product":"mug"}},
+        {"customer_id":"d","type":"purchase","at":"2026-06-11T12:00:00+09:00","value":10000,"properties":{"coupon":"CART5"}},
+        {"customer_id":"d","type":"nps_response","at":"2026-06-12T12:00:00+09:00","properties":{"score":6}},
+        {"customer_id":"e","type":"signup","at":"2026-06-14T00:00:00+09:00"}
+    ]"#;
+
+    fn store() -> Store {
+        Store::from_json(META.as_bytes(), CUSTOMERS.as_bytes(), EVENTS.as_bytes())
+            .expect("valid fixture")
+            .0
+    }
+
+    fn at(text: &str) -> i64 {
+        parse_timestamp(text).expect("timestamp")
+    }
+
+    fn ctx_at(now: &str) -> Context {
+        Context::new(at(now), Zone::default())
+    }
+
+    fn ctx() -> Context {
+        ctx_at("2026-06-15T00:00:00+09:00")
+    }
+
+    fn rule(json: &str) -> Rule {
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("{json}: {e}"))
+    }
+
+    fn ids(store: &Store, set: &CustomerSet) -> Vec<String> {
+        set.ones().map(|c| store.customers.ids[c].clone()).collect()
+    }
+
+    fn members_with(
+        store: &Store,
+        ctx: &Context,
+        json: &str,
+        library: &SegmentLibrary,
+    ) -> Vec<String> {
+        let set =
+            evaluate(store, ctx, &rule(json), library).unwrap_or_else(|e| panic!("{json}: {e}"));
+        ids(store, &set)
+    }
+
+    fn members(json: &str) -> Vec<String> {
+        members_with(&store(), &ctx(), json, &SegmentLibrary::new())
+    }
+
+    fn error(json: &str, library: &SegmentLibrary) -> QueryError {
+        evaluate(&store(), &ctx(), &rule(json), library).expect_err("an error")
+    }
+
+    #[test]
+    fn performed_counts_matching_events_in_the_window() {
+        let visit_14 = |count: &str| {
+            members(&format!(
+                r#"{{"rule":"performed","event":{{"event":"visit"}},"count":{count},"window":{{"last_days":14}}}}"#
+            ))
+        };
+        // a's visit exactly 14 days ago is outside; c's one second later is inside; a's visit
+        // after now does not count.
+        assert_eq!(visit_14(r#"{"op":"gte","value":1}"#), ["b", "c"]);
+        assert_eq!(visit_14(r#"{"op":"eq","value":0}"#), ["a", "d", "e"]);
+        assert_eq!(
+            visit_14(r#"{"op":"lte","value":2}"#),
+            ["a", "b", "c", "d", "e"]
+        );
+        assert_eq!(
+            members(r#"{"rule":"performed","event":{"event":"visit"}}"#),
+            ["a", "b", "c"],
+            "default: at least once, ever"
+        );
+        assert_eq!(
+            members(
+                r#"{"rule":"performed","event":{"event":"purchase"},"count":{"op":"gte","value":3},"window":"ever"}"#
+            ),
+            ["a", "d"]
+        );
+        assert_eq!(
+            members(
+                r#"{"rule":"performed","event":{"event":"purchase","where":[{"property":"coupon","op":"eq","value":"SALE10"}]}}"#
+            ),
+            ["a", "d"]
+        );
+        assert_eq!(
+            members(
+                r#"{"rule":"performed","event":{"event":"no_such_event"},"count":{"op":"eq","value":0}}"#
+            ),
+            ["a", "b", "c", "d", "e"]
+        );
+        // Within 7 days of signup: c's purchase exactly 7 days after is inside, d's is not.
+        assert_eq!(
+            members(
+                r#"{"rule":"performed","event":{"event":"purchase"},"window":{"after_signup_days":7}}"#
+            ),
+            ["c"]
+        );
+        // Between: from inclusive, to exclusive.
+        assert_eq!(
+            members(
+                r#"{"rule":"performed","event":{"event":"purchase"},"window":{"between":{"from":"2025-05-08T12:00:00+09:00","to":"2025-05-08T12:00:01+09:00"}}}"#
+            ),
+            ["c"]
+        );
+        assert_eq!(
+            members(
+                r#"{"rule":"performed","event":{"event":"$activity"},"window":{"between":{"from":"2026-06-14","to":"2026-06-16"}}}"#
+            ),
+            ["b", "e"],
+            "a plain date is local midnight, and the window stops at now"
+        );
+    }
+
+    #[test]
+    fn not_performed_and_negative_only_segments() {
+        let no_visit_14 =
+            r#"{"rule":"not_performed","event":{"event":"visit"},"window":{"last_days":14}}"#;
+        assert_eq!(members(no_visit_14), ["a", "d", "e"]);
+        // A segment of negative rules only: never purchased and no visit in 14 days.
+        assert_eq!(
+            members(&format!(
+                r#"{{"rule":"all","rules":[{no_visit_14},{{"rule":"not_performed","event":{{"event":"purchase"}}}}]}}"#
+            )),
+            ["e"]
+        );
+        assert_eq!(
+            members(
+                r#"{"rule":"not_performed","event":{"event":"purchase","where":[{"property":"coupon","op":"not_exists"}]}}"#
+            ),
+            ["b", "d", "e"]
+        );
+    }
+
+    #[test]
+    fn sequence_needs_the_second_event_within_the_span() {
+        let signup_then_purchase = |within: &str| {
+            members(&format!(
+                r#"{{"rule":"sequence","first":{{"event":"signup"}},"then":{{"event":"purchase"}},"within":{within}}}"#
+            ))
+        };
+        assert_eq!(
+            signup_then_purchase(r#"{"days":7}"#),
+            ["c"],
+            "exactly 7 days later counts"
+        );
+        assert_eq!(
+            signup_then_purchase(r#"{"days":7,"minutes":1}"#),
+            ["c", "d"]
+        );
+        assert_eq!(signup_then_purchase(r#"{"hours":1}"#), Vec::<String>::new());
+        // The first event must be in the window; the second need not be.
+        assert_eq!(
+            members(
+                r#"{"rule":"sequence","first":{"event":"cart_add"},"then":{"event":"purchase"},"within":{"days":2},"window":{"last_days":7}}"#
+            ),
+            ["d"]
+        );
+        // An event is never its own follower; a later one of the same type is.
+        assert_eq!(
+            members(
+                r#"{"rule":"sequence","first":{"event":"purchase"},"then":{"event":"purchase"},"within":{"days":1}}"#
+            ),
+            ["a"]
+        );
+        assert_eq!(
+            members(
+                r#"{"rule":"sequence","first":{"event":"purchase"},"then":{"event":"purchase"},"within":{}}"#
+            ),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn not_followed_by_waits_until_the_span_is_over() {
+        let nudge = |within: &str| {
+            members(&format!(
+                r#"{{"rule":"not_followed_by","first":{{"event":"signup"}},"then":{{"event":"purchase"}},"within":{within}}}"#
+            ))
+        };
+        // b: no purchase, 7 days over. c: purchase exactly at 7 days. d: 1 second late.
+        // e: signed up yesterday, still waiting.
+        assert_eq!(nudge(r#"{"days":7}"#), ["b", "d"]);
+        assert_eq!(
+            nudge(r#"{"days":13,"hours":14}"#),
+            ["b"],
+            "b's wait ends exactly now"
+        );
+        assert_eq!(
+            nudge(r#"{"days":13,"hours":14,"minutes":1}"#),
+            Vec::<String>::new()
+        );
+        // Cart added, no purchase within a day: d bought the next day (24 h later, exactly).
+        assert_eq!(
+            members(
+                r#"{"rule":"not_followed_by","first":{"event":"cart_add"},"then":{"event":"purchase"},"within":{"days":1}}"#
+            ),
+            Vec::<String>::new(),
+            "b's cart is not a day old yet"
+        );
+        assert_eq!(
+            members(
+                r#"{"rule":"not_followed_by","first":{"event":"cart_add"},"then":{"event":"purchase"},"within":{"hours":3}}"#
+            ),
+            ["b", "d"]
+        );
+        // Purchase not followed by another purchase within 30 days: any qualifying purchase counts.
+        assert_eq!(
+            members(
+                r#"{"rule":"not_followed_by","first":{"event":"purchase"},"then":{"event":"purchase"},"within":{"days":30}}"#
+            ),
+            ["a", "c", "d"]
+        );
+    }
+
+    #[test]
+    fn first_and_last_performed_look_at_all_history() {
+        // a's first purchase is exactly 365 days ago: outside, although later ones are inside.
+        assert_eq!(
+            members(
+                r#"{"rule":"first_performed","event":{"event":"purchase"},"window":{"last_days":365}}"#
+            ),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            members(
+                r#"{"rule":"first_performed","event":{"event":"purchase"},"window":{"between":{"from":"2025-05-01","to":"2025-06-01"}}}"#
+            ),
+            ["c", "d"]
+        );
+        assert_eq!(
+            members(
+                r#"{"rule":"last_performed","event":{"event":"purchase"},"window":{"last_days":30}}"#
+            ),
+            ["d"]
+        );
+        // a's last visit up to now is the one exactly 14 days ago (the later one is in the future).
+        assert_eq!(
+            members(
+                r#"{"rule":"last_performed","event":{"event":"visit"},"window":{"between":{"from":"2026-06-01","to":"2026-06-02"}}}"#
+            ),
+            ["a", "c"]
+        );
+    }
+
+    #[test]
+    fn aggregates_over_event_values() {
+        let aggregate = |agg: &str, op: &str, value: f64| {
+            members(&format!(
+                r#"{{"rule":"aggregate","event":{{"event":"purchase"}},"aggregate":"{agg}","op":"{op}","value":{value}}}"#
+            ))
+        };
+        assert_eq!(
+            aggregate("sum", "lt", 1.0),
+            ["b", "e"],
+            "no purchases sum to 0"
+        );
+        assert_eq!(aggregate("count", "eq", 0.0), ["b", "e"]);
+        assert_eq!(aggregate("count", "eq", 3.0), ["a", "d"]);
+        assert_eq!(aggregate("avg", "gte", 30000.0), ["a", "c"]);
+        assert_eq!(
+            aggregate("avg", "lt", 1e12),
+            ["a", "c", "d"],
+            "no values: no average"
+        );
+        assert_eq!(aggregate("min", "lte", 10000.0), ["d"]);
+        assert_eq!(aggregate("max", "gt", 500000.0), ["a"]);
+        assert_eq!(aggregate("max", "ne", 0.0), ["a", "c", "d"]);
+    }
+
+    #[test]
+    fn text_number_bool_and_list_attributes() {
+        let attribute = |name: &str, test: &str| {
+            members(&format!(
+                r#"{{"rule":"attribute","attribute":"{name}",{test}}}"#
+            ))
+        };
+        assert_eq!(attribute("plan", r#""op":"eq","value":"Pro""#), ["a"]);
+        assert_eq!(
+            attribute("plan", r#""op":"contains","value":"PRO""#),
+            ["a", "c"]
+        );
+        assert_eq!(
+            attribute("plan", r#""op":"starts_with","value":"pro""#),
+            ["c"]
+        );
+        assert_eq!(
+            attribute("plan", r#""op":"ne","value":"free""#),
+            ["a", "c", "d", "e"]
+        );
+        assert_eq!(
+            attribute("plan", r#""op":"in","values":["Pro","basic"]"#),
+            ["a", "d"]
+        );
+        assert_eq!(
+            attribute("plan", r#""op":"not_in","values":["Pro","basic"]"#),
+            ["b", "c", "e"]
+        );
+        assert_eq!(attribute("plan", r#""op":"not_exists""#), ["e"]);
+        assert_eq!(attribute("seats", r#""op":"gt","value":5"#), ["a"]);
+        assert_eq!(
+            attribute("seats", r#""op":"between","min":3,"max":12"#),
+            ["a", "c"]
+        );
+        assert_eq!(attribute("seats", r#""op":"lte","value":3"#), ["c", "d"]);
+        assert_eq!(attribute("seats", r#""op":"eq","value":1"#), ["d"]);
+        assert_eq!(attribute("vip", r#""op":"eq","value":true"#), ["a"]);
+        assert_eq!(
+            attribute("vip", r#""op":"ne","value":true"#),
+            ["b", "c", "d", "e"]
+        );
+        assert_eq!(
+            attribute("tags", r#""op":"list_has","value":"gift_buyer""#),
+            ["a"]
+        );
+        assert_eq!(
+            attribute("tags", r#""op":"list_has_any","values":["newsletter","x"]"#),
+            ["b"]
+        );
+        assert_eq!(
+            attribute("tags", r#""op":"list_has_none","values":["app_user"]"#),
+            ["b", "c", "d", "e"]
+        );
+        assert_eq!(attribute("tags", r#""op":"exists""#), ["a", "b"]);
+        // Built-ins.
+        assert_eq!(
+            attribute("$name", r#""op":"contains","value":"kim""#),
+            ["a"]
+        );
+        assert_eq!(attribute("$email", r#""op":"not_exists""#), ["b", "e"]);
+        assert_eq!(
+            attribute("$phone", r#""op":"exists""#),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            attribute("$consent.email", r#""op":"eq","value":true"#),
+            ["a"]
+        );
+        assert_eq!(
+            attribute("$consent.sms", r#""op":"eq","value":false"#),
+            ["a", "b", "d", "e"]
+        );
+        assert_eq!(
+            attribute("$created_at", r#""op":"in_last_days","days":14"#),
+            ["b", "e"]
+        );
+    }
+
+    #[test]
+    fn date_attributes_relative_to_now() {
+        let attribute = |name: &str, test: &str| {
+            members(&format!(
+                r#"{{"rule":"attribute","attribute":"{name}",{test}}}"#
+            ))
+        };
+        assert_eq!(
+            attribute("contract_end", r#""op":"in_next_days","days":90"#),
+            ["a"]
+        );
+        assert_eq!(
+            attribute("contract_end", r#""op":"in_last_days","days":200"#),
+            ["c"]
+        );
+        assert_eq!(
+            attribute("contract_end", r#""op":"more_than_days_ago","days":30"#),
+            ["c"]
+        );
+        assert_eq!(
+            attribute("contract_end", r#""op":"before","date":"2026-06-01""#),
+            ["c"]
+        );
+        assert_eq!(
+            attribute("contract_end", r#""op":"after","date":"2026-09-01""#),
+            ["a", "b"],
+            "after is inclusive"
+        );
+        assert_eq!(
+            attribute("birthday", r#""op":"anniversary_in_next_days","days":7"#),
+            ["a"]
+        );
+        assert_eq!(
+            attribute("birthday", r#""op":"anniversary_in_next_days","days":4"#),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            attribute("birthday", r#""op":"anniversary_in_next_days","days":5"#),
+            ["a"]
+        );
+        // Exact boundaries: signed up exactly 14 days before now (b is 10 hours later).
+        let store = store();
+        let exactly = |now: &str, test: &str| {
+            members_with(
+                &store,
+                &ctx_at(now),
+                &format!(r#"{{"rule":"attribute","attribute":"$created_at",{test}}}"#),
+                &SegmentLibrary::new(),
+            )
+        };
+        assert_eq!(
+            exactly(
+                "2026-06-15T10:00:00+09:00",
+                r#""op":"in_last_days","days":14"#
+            ),
+            ["b", "e"]
+        );
+        assert_eq!(
+            exactly(
+                "2026-06-15T10:00:01+09:00",
+                r#""op":"in_last_days","days":14"#
+            ),
+            ["e"]
+        );
+        assert_eq!(
+            exactly(
+                "2026-06-15T10:00:00+09:00",
+                r#""op":"more_than_days_ago","days":14"#
+            ),
+            ["a", "c", "d"]
+        );
+        assert_eq!(
+            exactly(
+                "2026-06-15T10:00:01+09:00",
+                r#""op":"more_than_days_ago","days":14"#
+            ),
+            ["a", "b", "c", "d"]
+        );
+        assert_eq!(
+            exactly(
+                "2026-06-13T00:00:00+09:00",
+                r#""op":"in_next_days","days":1"#
+            ),
+            ["e"]
+        );
+    }
+
+    #[test]
+    fn leap_day_anniversaries_fall_on_february_28_in_other_years() {
+        let store = store();
+        let birthday_within = |now: &str, days: u32| {
+            members_with(
+                &store,
+                &ctx_at(now),
+                &format!(
+                    r#"{{"rule":"attribute","attribute":"birthday","op":"anniversary_in_next_days","days":{days}}}"#
+                ),
+                &SegmentLibrary::new(),
+            )
+        };
+        assert_eq!(birthday_within("2027-02-28T09:00:00+09:00", 0), ["b"]);
+        assert_eq!(
+            birthday_within("2027-02-27T09:00:00+09:00", 0),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            birthday_within("2028-02-28T09:00:00+09:00", 0),
+            Vec::<String>::new()
+        );
+        assert_eq!(birthday_within("2028-02-28T09:00:00+09:00", 1), ["b"]);
+        // The local date in the context's zone decides: 23:30 UTC is already the next day in Seoul.
+        assert_eq!(birthday_within("2027-06-19T23:30:00Z", 0), ["a"]);
+    }
+
+    #[test]
+    fn groups_nest_and_short_circuit() {
+        assert_eq!(
+            members(r#"{"rule":"all","rules":[]}"#),
+            ["a", "b", "c", "d", "e"]
+        );
+        assert_eq!(
+            members(r#"{"rule":"any","rules":[]}"#),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            members(r#"{"rule":"none","rules":[]}"#),
+            ["a", "b", "c", "d", "e"]
+        );
+        let nested = r#"{"rule":"all","rules":[
+            {"rule":"performed","event":{"event":"purchase"}},
+            {"rule":"any","rules":[
+                {"rule":"attribute","attribute":"plan","op":"eq","value":"basic"},
+                {"rule":"none","rules":[
+                    {"rule":"attribute","attribute":"seats","op":"gte","value":10},
+                    {"rule":"attribute","attribute":"$email","op":"not_exists"}
+                ]}
+            ]}
+        ]}"#;
+        // Purchasers (a, c, d) that are on basic (d) or have neither ≥ 10 seats nor no email (c, d).
+        assert_eq!(members(nested), ["c", "d"]);
+        assert_eq!(
+            members(&format!(r#"{{"rule":"none","rules":[{nested}]}}"#)),
+            ["a", "b", "e"]
+        );
+    }
+
+    #[test]
+    fn domain_templates() {
+        // No visit in 14 days (win-back).
+        assert_eq!(
+            members(
+                r#"{"rule":"not_performed","event":{"event":"visit"},"window":{"last_days":14}}"#
+            ),
+            ["a", "d", "e"]
+        );
+        // Signed up, no purchase within 7 days (first purchase nudge).
+        assert_eq!(
+            members(
+                r#"{"rule":"not_followed_by","first":{"event":"signup"},"then":{"event":"purchase"},"within":{"days":7}}"#
+            ),
+            ["b", "d"]
+        );
+        // Cart added (last 7 days) and no purchase since.
+        assert_eq!(
+            members(
+                r#"{"rule":"all","rules":[
+                {"rule":"performed","event":{"event":"cart_add"},"window":{"last_days":7}},
+                {"rule":"none","rules":[{"rule":"sequence","first":{"event":"cart_add"},"then":{"event":"purchase"},"within":{"days":7},"window":{"last_days":7}}]}
+            ]}"#
+            ),
+            ["b"]
+        );
+        // VIP by revenue: a's 500,000 exactly 365 days ago is outside; the other 1,000,000 is enough.
+        assert_eq!(
+            members(
+                r#"{"rule":"aggregate","event":{"event":"purchase"},"aggregate":"sum","op":"gte","value":1000000,"window":{"last_days":365}}"#
+            ),
+            ["a"]
+        );
+        // NPS detractors (score 0–6).
+        assert_eq!(
+            members(
+                r#"{"rule":"performed","event":{"event":"nps_response","where":[{"property":"score","op":"lte","value":6}]},"window":{"last_days":90}}"#
+            ),
+            ["d"]
+        );
+        // Contracts ending within 3 months.
+        assert_eq!(
+            members(
+                r#"{"rule":"attribute","attribute":"contract_end","op":"in_next_days","days":90}"#
+            ),
+            ["a"]
+        );
+        // Discount hunters: purchased, and never without a coupon.
+        assert_eq!(
+            members(
+                r#"{"rule":"all","rules":[
+                {"rule":"performed","event":{"event":"purchase"}},
+                {"rule":"not_performed","event":{"event":"purchase","where":[{"property":"coupon","op":"not_exists"}]}}
+            ]}"#
+            ),
+            ["d"]
+        );
+    }
+
+    fn library(entries: &[(&str, &str)]) -> SegmentLibrary {
+        entries
+            .iter()
+            .map(|(id, json)| ((*id).to_owned(), rule(json)))
+            .collect()
+    }
+
+    #[test]
+    fn segments_refer_to_library_segments() {
+        let lib = library(&[
+            (
+                "buyers",
+                r#"{"rule":"performed","event":{"event":"purchase"}}"#,
+            ),
+            (
+                "lapsed",
+                r#"{"rule":"not_performed","event":{"event":"visit"},"window":{"last_days":14}}"#,
+            ),
+            (
+                "lapsed_buyers",
+                r#"{"rule":"all","rules":[{"rule":"segment","id":"buyers"},{"rule":"segment","id":"lapsed"}]}"#,
+            ),
+        ]);
+        let store = store();
+        let ctx = ctx();
+        assert_eq!(
+            members_with(
+                &store,
+                &ctx,
+                r#"{"rule":"segment","id":"lapsed_buyers"}"#,
+                &lib
+            ),
+            ["a", "d"]
+        );
+        assert_eq!(
+            members_with(
+                &store,
+                &ctx,
+                r#"{"rule":"all","rules":[{"rule":"segment","id":"buyers"},{"rule":"none","rules":[{"rule":"segment","id":"lapsed_buyers"}]}]}"#,
+                &lib
+            ),
+            ["c"]
+        );
+        // Each referenced segment is evaluated once, however often it is referenced.
+        let compiled = CompiledRule::compile(
+            &store,
+            &ctx,
+            &rule(r#"{"rule":"any","rules":[{"rule":"segment","id":"lapsed_buyers"},{"rule":"segment","id":"buyers"},{"rule":"segment","id":"buyers"}]}"#),
+            &lib,
+        )
+        .expect("compiles");
+        assert_eq!(compiled.segments.len(), 3);
+        assert_eq!(
+            ids(&store, &compiled.evaluate(&store, None)),
+            ["a", "c", "d"]
+        );
+        assert!(compiled.matches(&store, 0));
+        assert!(!compiled.matches(&store, 1));
+    }
+
+    #[test]
+    fn unknown_and_circular_segments_are_errors() {
+        let lib = library(&[
+            (
+                "a",
+                r#"{"rule":"any","rules":[{"rule":"segment","id":"b"}]}"#,
+            ),
+            (
+                "b",
+                r#"{"rule":"all","rules":[{"rule":"performed","event":{"event":"visit"}},{"rule":"segment","id":"a"}]}"#,
+            ),
+            ("self", r#"{"rule":"segment","id":"self"}"#),
+            (
+                "broken",
+                r#"{"rule":"attribute","attribute":"nope","op":"exists"}"#,
+            ),
+        ]);
+        let unknown = error(
+            r#"{"rule":"all","rules":[{"rule":"all","rules":[]},{"rule":"all","rules":[]},{"rule":"all","rules":[]},{"rule":"segment","id":"vip"}]}"#,
+            &lib,
+        );
+        assert_eq!(
+            (unknown.path.as_str(), unknown.kind),
+            ("rules[3].id", QueryErrorKind::UnknownSegment)
+        );
+        assert!(unknown.message.contains("\"vip\""), "{}", unknown.message);
+        let circle = error(
+            r#"{"rule":"all","rules":[{"rule":"segment","id":"a"}]}"#,
+            &lib,
+        );
+        assert_eq!(
+            (circle.path.as_str(), circle.kind),
+            ("rules[0].id", QueryErrorKind::SegmentCycle)
+        );
+        assert!(circle.message.contains("a → b → a"), "{}", circle.message);
+        let itself = error(r#"{"rule":"segment","id":"self"}"#, &lib);
+        assert_eq!(itself.kind, QueryErrorKind::SegmentCycle);
+        assert!(itself.message.contains("self → self"), "{}", itself.message);
+        let broken = error(r#"{"rule":"segment","id":"broken"}"#, &lib);
+        assert_eq!(
+            (broken.path.as_str(), broken.kind),
+            ("id", QueryErrorKind::UnknownAttribute)
+        );
+        assert!(
+            broken.message.contains("in segment \"broken\": attribute:"),
+            "{}",
+            broken.message
+        );
+    }
+
+    #[test]
+    fn compile_errors_name_the_part_of_the_rule_at_fault() {
+        let none = SegmentLibrary::new();
+        let unknown = error(
+            r#"{"rule":"all","rules":[{"rule":"all","rules":[]},{"rule":"all","rules":[]},
+                {"rule":"any","rules":[{"rule":"attribute","attribute":"nope","op":"exists"}]}]}"#,
+            &none,
+        );
+        assert_eq!(
+            (unknown.path.as_str(), unknown.kind),
+            (
+                "rules[2].rules[0].attribute",
+                QueryErrorKind::UnknownAttribute
+            )
+        );
+        let consent = error(
+            r#"{"rule":"attribute","attribute":"$consent.fax","op":"exists"}"#,
+            &none,
+        );
+        assert_eq!(consent.kind, QueryErrorKind::UnknownAttribute);
+        let mismatch = error(
+            r#"{"rule":"attribute","attribute":"plan","op":"in_next_days","days":90}"#,
+            &none,
+        );
+        assert_eq!(
+            (mismatch.path.as_str(), mismatch.kind),
+            ("op", QueryErrorKind::TypeMismatch)
+        );
+        assert!(mismatch.message.contains("date"), "{}", mismatch.message);
+        let literal = error(
+            r#"{"rule":"attribute","attribute":"seats","op":"in","values":[1,"2"]}"#,
+            &none,
+        );
+        assert_eq!(
+            (literal.path.as_str(), literal.kind),
+            ("values[1]", QueryErrorKind::TypeMismatch)
+        );
+        let list_eq = error(
+            r#"{"rule":"attribute","attribute":"tags","op":"eq","value":"x"}"#,
+            &none,
+        );
+        assert_eq!(
+            (list_eq.path.as_str(), list_eq.kind),
+            ("op", QueryErrorKind::TypeMismatch)
+        );
+        let bad_from = error(
+            r#"{"rule":"all","rules":[{"rule":"all","rules":[]},{"rule":"performed","event":{"event":"visit"},"window":{"between":{"from":"yesterday","to":"2026-06-01"}}}]}"#,
+            &none,
+        );
+        assert_eq!(
+            (bad_from.path.as_str(), bad_from.kind),
+            ("rules[1].window.between.from", QueryErrorKind::Invalid)
+        );
+        let backwards = error(
+            r#"{"rule":"performed","event":{"event":"visit"},"window":{"between":{"from":"2026-06-01","to":"2026-05-01"}}}"#,
+            &none,
+        );
+        assert_eq!(backwards.path, "window.between.to");
+        let bad_date = error(
+            r#"{"rule":"attribute","attribute":"birthday","op":"before","date":"06/01/2026"}"#,
+            &none,
+        );
+        assert_eq!(
+            (bad_date.path.as_str(), bad_date.kind),
+            ("date", QueryErrorKind::Invalid)
+        );
+    }
+
+    #[test]
+    fn run_reports_counts_members_and_the_population() {
+        let store = store();
+        let spec: SegmentSpec = serde_json::from_str(
+            r#"{"rule":{"rule":"not_performed","event":{"event":"visit"},"window":{"last_days":14}}}"#,
+        )
+        .expect("spec");
+        assert!(spec.include_members, "members are listed by default");
+        let all = run(&store, &ctx(), &spec, &SegmentLibrary::new(), None).expect("runs");
+        assert_eq!(
+            all,
+            SegmentResult {
+                count: 3,
+                total: 5,
+                members: vec!["a".into(), "d".into(), "e".into()]
+            }
+        );
+        let mut population = CustomerSet::with_capacity(store.customers.len());
+        population.insert_range(2..5);
+        let quiet = SegmentSpec {
+            include_members: false,
+            ..spec
+        };
+        let some = run(
+            &store,
+            &ctx(),
+            &quiet,
+            &SegmentLibrary::new(),
+            Some(&population),
+        )
+        .expect("runs");
+        assert_eq!((some.count, some.total, some.members.len()), (2, 3, 0));
+        let bad = SegmentSpec {
+            rule: rule(r#"{"rule":"attribute","attribute":"nope","op":"exists"}"#),
+            include_members: true,
+        };
+        let error = run(&store, &ctx(), &bad, &SegmentLibrary::new(), None).expect_err("unknown");
+        assert_eq!(error.path, "rule.attribute");
+    }
+
+    #[test]
+    fn case_insensitive_contains_without_allocating() {
+        assert!(contains_ignoring_case("Alice KIM", "kim"));
+        assert!(contains_ignoring_case("ÄRGER", "är"));
+        assert!(contains_ignoring_case("abc", ""));
+        assert!(!contains_ignoring_case("ab", "abc"));
+        assert!(!contains_ignoring_case("", "a"));
+        assert!(contains_ignoring_case("김민수", "민"));
+    }
+}
