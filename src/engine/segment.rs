@@ -1916,4 +1916,525 @@ mod tests {
         assert!(!contains_ignoring_case("", "a"));
         assert!(contains_ignoring_case("김민수", "민"));
     }
+
+    /// Loads the committed demo dataset once per test binary.
+    fn demo() -> &'static (Store, Context) {
+        static DEMO: std::sync::OnceLock<(Store, Context)> = std::sync::OnceLock::new();
+        DEMO.get_or_init(|| {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("public/demo");
+            let read = |name: &str| std::fs::read(dir.join(name)).expect("demo file");
+            let (store, _) = Store::from_json(
+                &read("meta.json"),
+                &read("customers.json"),
+                &read("events.json"),
+            )
+            .expect("the demo ingests");
+            let now = store.meta.as_of.expect("the demo has as_of").timestamp();
+            (store, Context::new(now, Zone::default()))
+        })
+    }
+
+    #[test]
+    fn templates_find_sensible_groups_in_the_demo() {
+        let (store, ctx) = demo();
+        let total = store.customers.len();
+        let templates = [
+            (
+                "win-back",
+                r#"{"rule":"not_performed","event":{"event":"visit"},"window":{"last_days":14}}"#,
+            ),
+            (
+                "first purchase nudge",
+                r#"{"rule":"not_followed_by","first":{"event":"signup"},"then":{"event":"purchase"},"within":{"days":7}}"#,
+            ),
+            (
+                "cart reminder",
+                r#"{"rule":"all","rules":[
+                {"rule":"performed","event":{"event":"cart_add"},"window":{"last_days":30}},
+                {"rule":"none","rules":[{"rule":"sequence","first":{"event":"cart_add"},"then":{"event":"purchase"},"within":{"days":30},"window":{"last_days":30}}]}]}"#,
+            ),
+            (
+                "VIP",
+                r#"{"rule":"aggregate","event":{"event":"purchase"},"aggregate":"sum","op":"gte","value":1000000,"window":{"last_days":365}}"#,
+            ),
+            (
+                "NPS detractors",
+                r#"{"rule":"performed","event":{"event":"nps_response","where":[{"property":"score","op":"lte","value":6}]}}"#,
+            ),
+            (
+                "renewal",
+                r#"{"rule":"attribute","attribute":"contract_end","op":"in_next_days","days":90}"#,
+            ),
+            (
+                "discount hunters",
+                r#"{"rule":"all","rules":[
+                {"rule":"performed","event":{"event":"purchase"}},
+                {"rule":"not_performed","event":{"event":"purchase","where":[{"property":"coupon","op":"not_exists"}]}}]}"#,
+            ),
+            (
+                "birthday this week",
+                r#"{"rule":"attribute","attribute":"birthday","op":"anniversary_in_next_days","days":7}"#,
+            ),
+        ];
+        for (name, json) in templates {
+            let members = evaluate(store, ctx, &rule(json), &SegmentLibrary::new())
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            let count = members.count_ones(..);
+            assert!(count > 0 && count < total, "{name}: {count} of {total}");
+        }
+        // Buyers split into discount hunters and the rest.
+        let lib = library(&[("hunters", templates[6].1)]);
+        let buyers = members_with(
+            store,
+            ctx,
+            r#"{"rule":"performed","event":{"event":"purchase"}}"#,
+            &lib,
+        )
+        .len();
+        let hunters = members_with(store, ctx, r#"{"rule":"segment","id":"hunters"}"#, &lib).len();
+        let others = members_with(store, ctx, r#"{"rule":"all","rules":[{"rule":"performed","event":{"event":"purchase"}},{"rule":"none","rules":[{"rule":"segment","id":"hunters"}]}]}"#, &lib).len();
+        assert_eq!(hunters + others, buyers);
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod properties {
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    use super::*;
+    use crate::engine::filter::{EventFilter, ValueTest};
+    use crate::engine::segment_rule::Span;
+
+    const TYPES: [&str; 4] = ["signup", "visit", "purchase", "cart_add"];
+    /// 2026-06-15 00:00 in Seoul.
+    const NOW: i64 = 1_781_449_200;
+    const HOUR: i64 = 3_600;
+
+    #[derive(Debug, Clone)]
+    struct CustomerSpec {
+        created_hours_ago: i64,
+        plan: Option<&'static str>,
+        seats: Option<u32>,
+        contract_end_days: Option<i64>,
+        tags: Vec<&'static str>,
+        events: Vec<EventSpec>,
+    }
+
+    #[derive(Debug, Clone)]
+    struct EventSpec {
+        kind: usize,
+        hours_ago: i64,
+        value: Option<u32>,
+        coupon: Option<&'static str>,
+    }
+
+    fn rfc3339(unix: i64) -> String {
+        chrono::DateTime::from_timestamp(unix, 0)
+            .expect("in range")
+            .to_rfc3339()
+    }
+
+    fn event_spec() -> impl Strategy<Value = EventSpec> {
+        (
+            0..TYPES.len(),
+            // Up to ~40 days back and a little after now (which must be ignored), on a coarse
+            // grid so that events often lie exactly on a window's or span's boundary.
+            (-4i64..170).prop_map(|steps| steps * 6),
+            proptest::option::of(0u32..5),
+            proptest::option::of(prop_oneof![Just("A"), Just("B")]),
+        )
+            .prop_map(|(kind, hours_ago, value, coupon)| EventSpec {
+                kind,
+                hours_ago,
+                value: value.map(|v| v * 10_000),
+                coupon,
+            })
+    }
+
+    fn customer_spec() -> impl Strategy<Value = CustomerSpec> {
+        (
+            0i64..1_200,
+            proptest::option::of(prop_oneof![Just("free"), Just("pro"), Just("Pro team")]),
+            proptest::option::of(0u32..20),
+            proptest::option::of(-100i64..200),
+            proptest::sample::subsequence(vec!["vip", "app"], 0..=2),
+            proptest::collection::vec(event_spec(), 0..10),
+        )
+            .prop_map(
+                |(created_hours_ago, plan, seats, contract_end_days, tags, events)| CustomerSpec {
+                    created_hours_ago,
+                    plan,
+                    seats,
+                    contract_end_days,
+                    tags,
+                    events,
+                },
+            )
+    }
+
+    fn build_store(customers: &[CustomerSpec]) -> Store {
+        let meta = json!({"v":1,"currency":"KRW","time_zone":"Asia/Seoul","event_types":[],
+            "attributes":[{"name":"plan","type":"text"},{"name":"seats","type":"number"},
+                {"name":"contract_end","type":"date"},{"name":"tags","type":"list"}]});
+        let mut customer_rows = Vec::new();
+        let mut event_rows = Vec::new();
+        for (i, c) in customers.iter().enumerate() {
+            let id = format!("c{i}");
+            let mut attributes = serde_json::Map::new();
+            if let Some(plan) = c.plan {
+                attributes.insert("plan".into(), json!(plan));
+            }
+            if let Some(seats) = c.seats {
+                attributes.insert("seats".into(), json!(seats));
+            }
+            if let Some(days) = c.contract_end_days {
+                attributes.insert("contract_end".into(), json!(rfc3339(NOW + days * DAY)));
+            }
+            if !c.tags.is_empty() {
+                attributes.insert("tags".into(), json!(c.tags));
+            }
+            customer_rows.push(json!({"id": id, "name": id,
+                "created_at": rfc3339(NOW - c.created_hours_ago * HOUR), "attributes": attributes}));
+            for e in &c.events {
+                let mut row = json!({"customer_id": id, "type": TYPES[e.kind],
+                    "at": rfc3339(NOW - e.hours_ago * HOUR)});
+                if let Some(value) = e.value {
+                    row["value"] = json!(value);
+                }
+                if let Some(coupon) = e.coupon {
+                    row["properties"] = json!({"coupon": coupon});
+                }
+                event_rows.push(row);
+            }
+        }
+        let bytes = |v: &serde_json::Value| serde_json::to_vec(v).expect("json");
+        Store::from_json(
+            &bytes(&meta),
+            &bytes(&json!(customer_rows)),
+            &bytes(&json!(event_rows)),
+        )
+        .expect("generated data ingests")
+        .0
+    }
+
+    fn filter() -> impl Strategy<Value = EventFilter> {
+        (
+            prop_oneof![
+                Just("signup"),
+                Just("visit"),
+                Just("purchase"),
+                Just("cart_add"),
+                Just("$activity"),
+                Just("never_seen")
+            ],
+            prop_oneof![
+                Just(None),
+                Just(Some(ValueTest::Exists)),
+                Just(Some(ValueTest::NotExists)),
+                Just(Some(ValueTest::Eq {
+                    value: Literal::Text("A".into())
+                })),
+            ],
+        )
+            .prop_map(|(event, test)| match test {
+                Some(test) => EventFilter::of(event).with("coupon", test),
+                None => EventFilter::of(event),
+            })
+    }
+
+    fn window() -> impl Strategy<Value = Window> {
+        prop_oneof![
+            Just(Window::Ever),
+            (0u32..45).prop_map(Window::LastDays),
+            (0u32..20).prop_map(Window::AfterSignupDays),
+            (0i64..40, 1i64..20).prop_map(|(start, length)| Window::Between {
+                from: rfc3339(NOW - start * DAY),
+                to: rfc3339(NOW - start * DAY + length * DAY / 2),
+            }),
+        ]
+    }
+
+    fn span() -> impl Strategy<Value = Span> {
+        (0u32..8, 0u32..5).prop_map(|(days, steps)| Span {
+            days,
+            hours: steps * 6,
+            minutes: 0,
+        })
+    }
+
+    fn comparison() -> impl Strategy<Value = Comparison> {
+        (
+            prop_oneof![
+                Just(CompareOp::Eq),
+                Just(CompareOp::Ne),
+                Just(CompareOp::Gt),
+                Just(CompareOp::Gte),
+                Just(CompareOp::Lt),
+                Just(CompareOp::Lte)
+            ],
+            0u32..4,
+        )
+            .prop_map(|(op, value)| Comparison {
+                op,
+                value: value as f64,
+            })
+    }
+
+    fn attribute_rule() -> impl Strategy<Value = Rule> {
+        let test = prop_oneof![
+            Just(("plan", AttributeTest::Exists)),
+            Just(("plan", AttributeTest::NotExists)),
+            Just((
+                "plan",
+                AttributeTest::Ne {
+                    value: Literal::Text("pro".into())
+                }
+            )),
+            Just((
+                "plan",
+                AttributeTest::Contains {
+                    value: "PRO".into()
+                }
+            )),
+            (0f64..20.0).prop_map(|value| ("seats", AttributeTest::Gte { value })),
+            Just((
+                "tags",
+                AttributeTest::ListHasNone {
+                    values: vec!["vip".into()]
+                }
+            )),
+            Just((
+                "tags",
+                AttributeTest::ListHas {
+                    value: "app".into()
+                }
+            )),
+            (0u32..120).prop_map(|days| ("contract_end", AttributeTest::InNextDays { days })),
+            (0u32..60).prop_map(|days| ("contract_end", AttributeTest::MoreThanDaysAgo { days })),
+            (0u32..40).prop_map(|days| ("$created_at", AttributeTest::InLastDays { days })),
+            (0u32..400)
+                .prop_map(|days| ("$created_at", AttributeTest::AnniversaryInNextDays { days })),
+            Just((
+                "$email",
+                AttributeTest::NotIn {
+                    values: vec![Literal::Text("x".into())]
+                }
+            )),
+        ];
+        test.prop_map(|(attribute, test)| Rule::Attribute {
+            attribute: attribute.to_owned(),
+            test,
+        })
+    }
+
+    fn aggregate() -> impl Strategy<Value = Aggregate> {
+        prop_oneof![
+            Just(Aggregate::Count),
+            Just(Aggregate::Sum),
+            Just(Aggregate::Avg),
+            Just(Aggregate::Min),
+            Just(Aggregate::Max)
+        ]
+    }
+
+    fn leaf() -> impl Strategy<Value = Rule> {
+        prop_oneof![
+            attribute_rule(),
+            (filter(), comparison(), window()).prop_map(|(event, count, window)| {
+                Rule::Performed {
+                    event,
+                    count,
+                    window,
+                }
+            }),
+            (filter(), window()).prop_map(|(event, window)| Rule::NotPerformed { event, window }),
+            (filter(), filter(), span(), window()).prop_map(|(first, then, within, window)| {
+                Rule::Sequence {
+                    first,
+                    then,
+                    within,
+                    window,
+                }
+            }),
+            (filter(), filter(), span(), window()).prop_map(|(first, then, within, window)| {
+                Rule::NotFollowedBy {
+                    first,
+                    then,
+                    within,
+                    window,
+                }
+            }),
+            (filter(), window()).prop_map(|(event, window)| Rule::FirstPerformed { event, window }),
+            (filter(), window()).prop_map(|(event, window)| Rule::LastPerformed { event, window }),
+            (filter(), aggregate(), comparison(), window()).prop_map(
+                |(event, aggregate, mut compare, window)| {
+                    compare.value *= 10_000.0;
+                    Rule::Aggregate {
+                        event,
+                        aggregate,
+                        compare,
+                        window,
+                    }
+                }
+            ),
+            Just(Rule::Segment {
+                id: "buyers".into()
+            }),
+        ]
+    }
+
+    fn rule() -> impl Strategy<Value = Rule> {
+        leaf().prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Rule::all),
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Rule::any),
+                proptest::collection::vec(inner, 0..4).prop_map(Rule::none),
+            ]
+        })
+    }
+
+    fn library() -> SegmentLibrary {
+        SegmentLibrary::from([(
+            "buyers".to_owned(),
+            Rule::Performed {
+                event: EventFilter::of("purchase"),
+                count: Comparison::at_least_once(),
+                window: Window::LastDays(30),
+            },
+        )])
+    }
+
+    fn ctx() -> Context {
+        Context::new(NOW, Zone::default())
+    }
+
+    /// The window definition from the module docs, written out independently.
+    fn in_window(window: &Window, at: i64, created_at: i64) -> bool {
+        let zone = Zone::default();
+        at <= NOW
+            && match window {
+                Window::Ever => true,
+                Window::LastDays(n) => NOW - *n as i64 * DAY < at,
+                Window::AfterSignupDays(n) => {
+                    created_at <= at && at <= created_at + *n as i64 * DAY
+                }
+                Window::Between { from, to } => {
+                    let from = parse_date_or_timestamp(from, &zone).expect("date");
+                    let to = parse_date_or_timestamp(to, &zone).expect("date");
+                    from <= at && at < to
+                }
+            }
+    }
+
+    /// Sequence and not-followed-by by brute force over all pairs of events.
+    fn pairs_by_brute_force(store: &Store, customer: usize, rule: &Rule) -> bool {
+        let (first, then, within, window, followed) = match rule {
+            Rule::Sequence {
+                first,
+                then,
+                within,
+                window,
+            } => (first, then, within, window, true),
+            Rule::NotFollowedBy {
+                first,
+                then,
+                within,
+                window,
+            } => (first, then, within, window, false),
+            _ => unreachable!("a pair rule"),
+        };
+        let first = EventMatcher::new(store, first);
+        let then = EventMatcher::new(store, then);
+        let within = within.seconds();
+        let created_at = store.customers.created_at[customer];
+        let at = &store.events.at;
+        let events: Vec<usize> = store
+            .events
+            .of_customer(customer as CustomerIx)
+            .filter(|&e| at[e] <= NOW)
+            .collect();
+        events.iter().enumerate().any(|(i, &a)| {
+            if !first.matches(store, a) || !in_window(window, at[a], created_at) {
+                return false;
+            }
+            let mut later_then = events[i + 1..]
+                .iter()
+                .filter(|&&b| then.matches(store, b) && at[b] - at[a] <= within);
+            if followed {
+                later_then.next().is_some()
+            } else {
+                at[a] + within <= NOW && later_then.next().is_none()
+            }
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn a_rule_and_none_of_it_partition_the_customers(
+            customers in proptest::collection::vec(customer_spec(), 0..7),
+            rule in rule(),
+        ) {
+            let store = build_store(&customers);
+            let library = library();
+            let members = evaluate(&store, &ctx(), &rule, &library).expect("valid rule");
+            let others = evaluate(&store, &ctx(), &Rule::none(vec![rule.clone()]), &library)
+                .expect("valid rule");
+            prop_assert_eq!(members.len(), store.customers.len());
+            prop_assert!(members.is_disjoint(&others));
+            prop_assert_eq!(members.count_ones(..) + others.count_ones(..), store.customers.len());
+            let twice = evaluate(&store, &ctx(), &Rule::all(vec![rule.clone(), rule]), &library)
+                .expect("valid rule");
+            prop_assert_eq!(twice, members);
+        }
+
+        #[test]
+        fn counting_rules_agree_with_each_other(
+            customers in proptest::collection::vec(customer_spec(), 0..7),
+            event in filter(),
+            count in comparison(),
+            window in window(),
+        ) {
+            let store = build_store(&customers);
+            let library = SegmentLibrary::new();
+            let run = |rule: Rule| evaluate(&store, &ctx(), &rule, &library).expect("valid rule");
+            let performed = run(Rule::Performed { event: event.clone(), count, window: window.clone() });
+            let aggregate = run(Rule::Aggregate {
+                event: event.clone(), aggregate: Aggregate::Count, compare: count, window: window.clone(),
+            });
+            prop_assert_eq!(&performed, &aggregate);
+            let never = run(Rule::NotPerformed { event: event.clone(), window: window.clone() });
+            let zero = run(Rule::Performed {
+                event, count: Comparison { op: CompareOp::Eq, value: 0.0 }, window,
+            });
+            prop_assert_eq!(never, zero);
+        }
+
+        #[test]
+        fn pair_rules_match_the_brute_force_definition(
+            customers in proptest::collection::vec(customer_spec(), 1..7),
+            first in filter(),
+            then in filter(),
+            within in span(),
+            window in window(),
+            followed in any::<bool>(),
+        ) {
+            let store = build_store(&customers);
+            let rule = if followed {
+                Rule::Sequence { first, then, within, window }
+            } else {
+                Rule::NotFollowedBy { first, then, within, window }
+            };
+            let members = evaluate(&store, &ctx(), &rule, &SegmentLibrary::new()).expect("valid");
+            for customer in 0..store.customers.len() {
+                prop_assert_eq!(
+                    members.contains(customer),
+                    pairs_by_brute_force(&store, customer, &rule),
+                    "customer {}", customer
+                );
+            }
+        }
+    }
 }
