@@ -231,6 +231,8 @@ enum Node {
     Performed {
         events: EventMatcher,
         count: Comparison,
+        /// Counting can stop here: the comparison gives the same answer for every larger count.
+        enough: usize,
         window: EventWindow,
     },
     NotPerformed {
@@ -461,6 +463,7 @@ impl<'a> Compiler<'a> {
             } => Node::Performed {
                 events: matcher(event),
                 count: *count,
+                enough: enough_to_decide(count),
                 window: self.compile_window(window, path)?,
             },
             Rule::NotPerformed { event, window } => Node::NotPerformed {
@@ -495,6 +498,18 @@ impl<'a> Compiler<'a> {
             },
             Rule::LastPerformed { event, window } => Node::LastPerformed {
                 events: matcher(event),
+                window: self.compile_window(window, path)?,
+            },
+            // Counting is what `performed` does, and it can stop early.
+            Rule::Aggregate {
+                event,
+                aggregate: Aggregate::Count,
+                compare,
+                window,
+            } => Node::Performed {
+                events: matcher(event),
+                count: *compare,
+                enough: enough_to_decide(compare),
                 window: self.compile_window(window, path)?,
             },
             Rule::Aggregate {
@@ -791,6 +806,18 @@ fn number_test(
     Ok((Check::Number(Comparison { op, value }), false))
 }
 
+/// The smallest count from which `comparison` gives the same answer for every larger count.
+fn enough_to_decide(comparison: &Comparison) -> usize {
+    let value = comparison.value.max(0.0);
+    // Float to integer casts saturate (NaN becomes 0: every count then compares alike).
+    match comparison.op {
+        CompareOp::Gte | CompareOp::Lt => value.ceil() as usize,
+        CompareOp::Eq | CompareOp::Ne | CompareOp::Gt | CompareOp::Lte => {
+            (value.floor() as usize).saturating_add(1)
+        }
+    }
+}
+
 fn date_range(first: i64, last: i64) -> Check {
     Check::DateBetween { first, last }
 }
@@ -896,7 +923,11 @@ impl Evaluator<'_> {
     fn customer(&self, index: usize) -> CustomerView {
         let all = self.store.events.of_customer(index as CustomerIx);
         let at = &self.store.events.at[all.clone()];
-        let until_now = at.partition_point(|&t| t <= self.now);
+        // Usually "now" is after the customer's last event: no search needed.
+        let until_now = match at.last() {
+            Some(&last) if last > self.now => at.partition_point(|&t| t <= self.now),
+            _ => at.len(),
+        };
         CustomerView {
             index,
             created_at: self.store.customers.created_at[index],
@@ -908,18 +939,41 @@ impl Evaluator<'_> {
     #[inline]
     fn in_window(&self, customer: &CustomerView, window: EventWindow) -> Range<usize> {
         let (first, last) = window.bounds(customer.created_at, self.now);
+        self.between(customer, first, last)
+    }
+
+    /// The customer's events (up to now) with `first <= at <= last`.
+    #[inline]
+    fn between(&self, customer: &CustomerView, first: i64, last: i64) -> Range<usize> {
         let at = &self.store.events.at[customer.events.clone()];
-        let start = at.partition_point(|&t| t < first);
-        let end = at.partition_point(|&t| t <= last).max(start);
+        // The searches are skipped when the window covers the customer's whole history.
+        let start = match at.first() {
+            Some(&earliest) if earliest < first => at.partition_point(|&t| t < first),
+            _ => 0,
+        };
+        let end = match at.last() {
+            Some(&latest) if latest > last => at.partition_point(|&t| t <= last).max(start),
+            _ => at.len(),
+        };
         customer.events.start + start..customer.events.start + end
     }
 
+    /// The number of matching events in `range`, counting no further than `enough`.
     #[inline]
-    fn count(&self, events: &EventMatcher, range: Range<usize>) -> usize {
-        if events.matches_nothing() {
+    fn count_up_to(&self, events: &EventMatcher, range: Range<usize>, enough: usize) -> usize {
+        if events.matches_nothing() || enough == 0 {
             return 0;
         }
-        range.filter(|&e| events.matches(self.store, e)).count()
+        let mut count = 0;
+        for e in range {
+            if events.matches(self.store, e) {
+                count += 1;
+                if count == enough {
+                    break;
+                }
+            }
+        }
+        count
     }
 
     fn holds(&self, node: &Node, customer: &CustomerView) -> bool {
@@ -940,8 +994,12 @@ impl Evaluator<'_> {
             Node::Performed {
                 events,
                 count,
+                enough,
                 window,
-            } => count.holds(self.count(events, self.in_window(customer, *window)) as f64),
+            } => {
+                let range = self.in_window(customer, *window);
+                count.holds(self.count_up_to(events, range, *enough) as f64)
+            }
             Node::NotPerformed { events, window } => {
                 events.matches_nothing()
                     || !self
@@ -955,19 +1013,8 @@ impl Evaluator<'_> {
                 window,
             } => {
                 let (window_first, window_last) = window.bounds(customer.created_at, self.now);
-                // The latest `first` seen so far is the best partner for any later `then`.
-                let mut latest_first: Option<i64> = None;
-                for e in customer.events.clone() {
-                    if let Some(a) = latest_first {
-                        if at[e] - a <= *within && then.matches(store, e) {
-                            return true;
-                        }
-                    }
-                    if (window_first..=window_last).contains(&at[e]) && first.matches(store, e) {
-                        latest_first = Some(at[e]);
-                    }
-                }
-                false
+                let candidates = self.between(customer, window_first, window_last);
+                self.some_first_is(first, then, *within, candidates, customer.events.end, true)
             }
             Node::NotFollowedBy {
                 first,
@@ -977,22 +1024,9 @@ impl Evaluator<'_> {
             } => {
                 let (window_first, window_last) = window.bounds(customer.created_at, self.now);
                 // Only a `first` whose wait is over can qualify.
-                let last_first = window_last.min(self.now - *within);
-                // Backwards, so the nearest later `then` is known at each `first`.
-                let mut next_then: Option<i64> = None;
-                for e in customer.events.clone().rev() {
-                    let a = at[e];
-                    if (window_first..=last_first).contains(&a)
-                        && first.matches(store, e)
-                        && next_then.is_none_or(|b| b - a > *within)
-                    {
-                        return true;
-                    }
-                    if then.matches(store, e) {
-                        next_then = Some(a);
-                    }
-                }
-                false
+                let last_candidate = window_last.min(self.now - *within);
+                let candidates = self.between(customer, window_first, last_candidate);
+                self.some_first_is(first, then, *within, candidates, customer.events.end, false)
             }
             Node::FirstPerformed { events, window } => {
                 let (first, last) = window.bounds(customer.created_at, self.now);
@@ -1023,6 +1057,39 @@ impl Evaluator<'_> {
         }
     }
 
+    /// Whether some `first` event among `candidates` is (`followed`) or is not (`!followed`)
+    /// followed by a `then` event later in event order (before `end`) at most `within` seconds
+    /// after it. Linear: `next` only moves forward, and no `then` event lies strictly between the
+    /// current candidate and `next`.
+    fn some_first_is(
+        &self,
+        first: &EventMatcher,
+        then: &EventMatcher,
+        within: i64,
+        candidates: Range<usize>,
+        end: usize,
+        followed: bool,
+    ) -> bool {
+        let store = self.store;
+        let at = &store.events.at;
+        let mut next = candidates.start;
+        for a in candidates {
+            if !first.matches(store, a) {
+                continue;
+            }
+            let deadline = at[a] + within;
+            next = next.max(a + 1);
+            while next < end && at[next] <= deadline && !then.matches(store, next) {
+                next += 1;
+            }
+            let is_followed = next < end && at[next] <= deadline;
+            if is_followed == followed {
+                return true;
+            }
+        }
+        false
+    }
+
     /// The aggregate over matching events in `range`; `None` when it is undefined (an average,
     /// minimum or maximum of no values).
     fn aggregate(
@@ -1032,7 +1099,7 @@ impl Evaluator<'_> {
         range: Range<usize>,
     ) -> Option<f64> {
         if aggregate == Aggregate::Count {
-            return Some(self.count(events, range) as f64);
+            return Some(self.count_up_to(events, range, usize::MAX) as f64);
         }
         let mut valued = 0usize;
         let mut sum = 0.0;
@@ -1907,6 +1974,116 @@ mod tests {
         assert_eq!(error.path, "rule.attribute");
     }
 
+    /// 100k customers with 10 events each, built straight into the columns (ingesting JSON of
+    /// this size would dominate the test).
+    fn large_store() -> Store {
+        use crate::engine::store::{AttributeColumn, Scalar};
+        let meta = serde_json::from_str(
+            r#"{"v":1,"currency":"KRW","time_zone":"Asia/Seoul","event_types":[
+                {"name":"signup"},{"name":"visit"},{"name":"product_view"},{"name":"cart_add"},
+                {"name":"purchase","has_value":true},{"name":"message_sent"}],
+                "attributes":[{"name":"plan","type":"text"}]}"#,
+        )
+        .expect("meta");
+        let mut store = Store::empty(meta);
+        let coupon = store.prop_keys.intern("coupon") as u16;
+        let welcome = store.prop_values.intern(Scalar::Text("WELCOME10".into()));
+        let now = at("2026-06-15T00:00:00+09:00");
+        // A fixed linear congruential sequence: the same data on every run, no extra crate.
+        let mut seed: u64 = 42;
+        let mut next = move |bound: u64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % bound
+        };
+        let mut plans = Vec::new();
+        for c in 0..100_000 {
+            let created = now - 400 * DAY + next(400 * DAY as u64) as i64;
+            let customers = &mut store.customers;
+            customers.ids.push(format!("C{c}"));
+            customers.names.push(String::new());
+            customers.emails.push(None);
+            customers.phones.push(None);
+            customers.created_at.push(created);
+            customers.consent.push(Default::default());
+            plans.push(AttrValue::Text(["free", "pro"][c % 2].to_owned()));
+            let mut times: Vec<i64> = (0..10)
+                .map(|_| created + next((now - created + DAY) as u64) as i64)
+                .collect();
+            times.sort_unstable();
+            let events = &mut store.events;
+            for (i, t) in times.into_iter().enumerate() {
+                let kind = if i == 0 { 0 } else { 1 + next(5) as u16 };
+                events.at.push(t);
+                events.event_type.push(kind);
+                events.value.push(if kind == 4 {
+                    (next(100) * 1000) as f64
+                } else {
+                    f64::NAN
+                });
+                if kind == 4 && next(3) == 0 {
+                    events.props.push((coupon, welcome));
+                }
+                events.prop_start.push(events.props.len() as u32);
+            }
+            events.customer_start.push(events.at.len() as u32);
+        }
+        store.customers.attributes = vec![AttributeColumn {
+            name: "plan".into(),
+            kind: AttributeType::Text,
+            values: plans,
+        }];
+        store
+    }
+
+    /// CPU time of this thread so far (Linux only).
+    fn thread_cpu_nanos() -> Option<u64> {
+        let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+        stat.split_whitespace().next()?.parse().ok()
+    }
+
+    /// Timing, not correctness: `cargo test --release --lib segment_speed -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn segment_speed_on_100k_customers_and_1m_events() {
+        let store = large_store();
+        assert_eq!(store.events.len(), 1_000_000);
+        let ctx = ctx();
+        let templates = [
+            r#"{"rule":"not_performed","event":{"event":"visit"},"window":{"last_days":14}}"#,
+            r#"{"rule":"not_followed_by","first":{"event":"signup"},"then":{"event":"purchase"},"within":{"days":7}}"#,
+            r#"{"rule":"aggregate","event":{"event":"purchase"},"aggregate":"sum","op":"gte","value":100000,"window":{"last_days":365}}"#,
+            r#"{"rule":"all","rules":[{"rule":"performed","event":{"event":"purchase"}},
+                {"rule":"not_performed","event":{"event":"purchase","where":[{"property":"coupon","op":"not_exists"}]}}]}"#,
+            r#"{"rule":"all","rules":[{"rule":"attribute","attribute":"plan","op":"eq","value":"pro"},
+                {"rule":"performed","event":{"event":"$activity"},"count":{"op":"gte","value":5},"window":{"last_days":90}},
+                {"rule":"sequence","first":{"event":"cart_add"},"then":{"event":"purchase"},"within":{"days":3}}]}"#,
+        ];
+        for json in templates {
+            let rule = rule(json);
+            let start = std::time::Instant::now();
+            let cpu_start = thread_cpu_nanos();
+            let runs = 20;
+            let mut count = 0;
+            for _ in 0..runs {
+                count = evaluate(&store, &ctx, &rule, &SegmentLibrary::new())
+                    .expect("valid")
+                    .count_ones(..);
+            }
+            let per_run = start.elapsed() / runs;
+            // On a busy machine wall time overstates the cost; the thread's CPU time does not.
+            if let (Some(from), Some(to)) = (cpu_start, thread_cpu_nanos()) {
+                let cpu = std::time::Duration::from_nanos((to - from) / runs as u64);
+                print!("cpu {cpu:>10.2?}  ");
+            }
+            println!(
+                "wall {per_run:>10.2?}  {count:>6} members  {}",
+                json.split_whitespace().collect::<String>()
+            );
+        }
+    }
+
     #[test]
     fn case_insensitive_contains_without_allocating() {
         assert!(contains_ignoring_case("Alice KIM", "kim"));
@@ -2401,6 +2578,16 @@ mod properties {
             let library = SegmentLibrary::new();
             let run = |rule: Rule| evaluate(&store, &ctx(), &rule, &library).expect("valid rule");
             let performed = run(Rule::Performed { event: event.clone(), count, window: window.clone() });
+            let matcher = EventMatcher::new(&store, &event);
+            for customer in 0..store.customers.len() {
+                let created_at = store.customers.created_at[customer];
+                let matching = store
+                    .events
+                    .of_customer(customer as CustomerIx)
+                    .filter(|&e| matcher.matches(&store, e) && in_window(&window, store.events.at[e], created_at))
+                    .count();
+                prop_assert_eq!(performed.contains(customer), count.holds(matching as f64));
+            }
             let aggregate = run(Rule::Aggregate {
                 event: event.clone(), aggregate: Aggregate::Count, compare: count, window: window.clone(),
             });
@@ -2410,6 +2597,21 @@ mod properties {
                 event, count: Comparison { op: CompareOp::Eq, value: 0.0 }, window,
             });
             prop_assert_eq!(never, zero);
+        }
+
+        #[test]
+        fn counting_stops_only_once_the_answer_is_settled(
+            count in comparison(),
+            fraction in prop_oneof![Just(0.0), Just(0.5), Just(-1.0), Just(f64::NAN)],
+        ) {
+            let comparison = Comparison { value: count.value + fraction, ..count };
+            let enough = enough_to_decide(&comparison);
+            for more in 0..5 {
+                prop_assert_eq!(
+                    comparison.holds((enough + more) as f64),
+                    comparison.holds(enough as f64)
+                );
+            }
         }
 
         #[test]
