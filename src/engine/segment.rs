@@ -18,7 +18,7 @@
 //! - `last_days: n`: `now - n·D < at <= now`.
 //! - `after_signup_days: n`: `created_at <= at <= created_at + n·D` and `at <= now`.
 //! - `between: {from, to}`: `from <= at < to` and `at <= now` (plain dates are local midnight in
-//!   [`Context::zone`]).
+//!   [`Context::zone`]; `to` must be later than `from`).
 //!
 //! Behaviour rules ("matching" = passes the rule's event filter):
 //! - `performed`: the number of matching events in the window passes `count` (default `gte 1`;
