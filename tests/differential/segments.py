@@ -298,6 +298,12 @@ def cases(as_of_date, meta=None):
             {"property": "category", "op": "in", "values": categories}]}, "window": {"last_days": 60}},
         {"rule": "performed", "event": {"event": "nps_response", "where": [
             {"property": "score", "op": "lte", "value": 6}]}, "window": {"last_days": 180}},
+        {"rule": "performed", "event": {"event": "$activity", "where": [
+            {"property": "category", "op": "not_in", "values": categories},
+            {"property": "coupon", "op": "ne", "value": "WELCOME"}]}, "count": {"op": "gte", "value": 3}},
+        {"rule": "performed", "event": {"event": "purchase", "where": [
+            {"property": "category", "op": "eq", "value": categories[0]}, {"property": "coupon", "op": "not_exists"}]},
+         "window": {"last_days": 90}},
         # not_performed
         {"rule": "not_performed", "event": visit, "window": {"last_days": 14}},
         {"rule": "not_performed", "event": {"event": "purchase", "where": [
