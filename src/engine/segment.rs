@@ -174,6 +174,9 @@ pub struct CompiledRule {
     now: i64,
     /// Members of the referenced library segments, indexed by [`Node::Member`].
     segments: Vec<CustomerSet>,
+    /// Date attribute columns as instants in the query's zone, indexed by
+    /// `AttributeSource::Dates`.
+    dates: Vec<Vec<Option<i64>>>,
 }
 
 impl CompiledRule {
@@ -191,12 +194,19 @@ impl CompiledRule {
             segments: Vec::new(),
             segment_index: HashMap::new(),
             resolving: Vec::new(),
+            dates: std::cell::RefCell::new(Vec::new()),
         };
         let root = compiler.compile(rule, "")?;
         Ok(CompiledRule {
             root,
             now: ctx.now,
             segments: compiler.segments,
+            dates: compiler
+                .dates
+                .into_inner()
+                .into_iter()
+                .map(|(_, d)| d)
+                .collect(),
         })
     }
 
@@ -206,6 +216,7 @@ impl CompiledRule {
             store,
             now: self.now,
             segments: &self.segments,
+            dates: &self.dates,
         }
         .members(&self.root, population)
     }
@@ -216,6 +227,7 @@ impl CompiledRule {
             store,
             now: self.now,
             segments: &self.segments,
+            dates: &self.dates,
         };
         evaluator.holds(&self.root, &evaluator.customer(customer as usize))
     }
@@ -294,6 +306,8 @@ impl EventWindow {
 #[derive(Debug, Clone, Copy)]
 enum AttributeSource {
     Column(usize),
+    /// A date column resolved in the query's zone: index into the compiled rule's dates.
+    Dates(usize),
     CreatedAt,
     Name,
     Email,
@@ -443,6 +457,8 @@ struct Compiler<'a> {
     segment_index: HashMap<&'a str, usize>,
     /// Library segments being compiled, outermost first, to recognise circles.
     resolving: Vec<&'a str>,
+    /// Date columns resolved to instants in the query's zone, by column index.
+    dates: std::cell::RefCell<Vec<(usize, Vec<Option<i64>>)>>,
 }
 
 impl<'a> Compiler<'a> {
@@ -580,10 +596,13 @@ impl<'a> Compiler<'a> {
             },
             _ => QueryError::new(id_path, error.kind, format!("in segment {name:?}: {error}")),
         })?;
+        let dates: Vec<Vec<Option<i64>>> =
+            self.dates.borrow().iter().map(|(_, d)| d.clone()).collect();
         let members = Evaluator {
             store: self.store,
             now: self.ctx.now,
             segments: &self.segments,
+            dates: &dates,
         }
         .members(&node, None);
         self.segments.push(members);
@@ -633,6 +652,31 @@ impl<'a> Compiler<'a> {
         })
     }
 
+    /// The slot of date column `index` resolved to instants: plain dates are local midnight in
+    /// the query's zone (each distinct day converted once), timestamps stay as they are.
+    fn resolve_dates(&self, index: usize) -> usize {
+        let mut dates = self.dates.borrow_mut();
+        if let Some(slot) = dates.iter().position(|(column, _)| *column == index) {
+            return slot;
+        }
+        let mut midnights: HashMap<i32, i64> = HashMap::new();
+        let zone = self.ctx.zone;
+        let resolved = self.store.customers.attributes[index]
+            .values
+            .iter()
+            .map(|value| match value {
+                AttrValue::Day(day) => Some(*midnights.entry(*day).or_insert_with(|| {
+                    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+                    zone.midnight(epoch + chrono::Duration::days(*day as i64))
+                })),
+                AttrValue::Date(instant) => Some(*instant),
+                _ => None,
+            })
+            .collect();
+        dates.push((index, resolved));
+        dates.len() - 1
+    }
+
     fn resolve_attribute(&self, name: &str) -> Option<(AttributeSource, AttributeType)> {
         let source = match name {
             ATTR_CREATED_AT => (AttributeSource::CreatedAt, AttributeType::Date),
@@ -652,7 +696,13 @@ impl<'a> Compiler<'a> {
                 } else {
                     let columns = &self.store.customers.attributes;
                     let index = columns.iter().position(|column| column.name == name)?;
-                    (AttributeSource::Column(index), columns[index].kind)
+                    match columns[index].kind {
+                        AttributeType::Date => (
+                            AttributeSource::Dates(self.resolve_dates(index)),
+                            AttributeType::Date,
+                        ),
+                        kind => (AttributeSource::Column(index), kind),
+                    }
                 }
             }
         };
@@ -903,6 +953,7 @@ struct Evaluator<'a> {
     store: &'a Store,
     now: i64,
     segments: &'a [CustomerSet],
+    dates: &'a [Vec<Option<i64>>],
 }
 
 impl Evaluator<'_> {
@@ -1136,8 +1187,13 @@ impl Evaluator<'_> {
                 AttrValue::Number(n) => AttributeValue::Number(*n),
                 AttrValue::Bool(b) => AttributeValue::Bool(*b),
                 AttrValue::Date(d) => AttributeValue::Date(*d),
+                // Date columns are read through `AttributeSource::Dates`.
+                AttrValue::Day(_) => AttributeValue::Missing,
                 AttrValue::List(items) => AttributeValue::List(items),
             },
+            AttributeSource::Dates(slot) => {
+                self.dates[slot][customer].map_or(AttributeValue::Missing, AttributeValue::Date)
+            }
             AttributeSource::CreatedAt => AttributeValue::Date(customers.created_at[customer]),
             AttributeSource::Name => AttributeValue::Text(&customers.names[customer]),
             AttributeSource::Email => customers.emails[customer]
@@ -2638,5 +2694,27 @@ mod properties {
                 );
             }
         }
+    }
+
+    #[test]
+    fn plain_date_attributes_are_midnight_in_the_query_zone_not_the_datasets() {
+        let meta = br#"{"v":1,"currency":"KRW","time_zone":"Asia/Seoul","event_types":[],
+            "attributes":[{"name":"contract_end","type":"date"}]}"#;
+        let customers = br#"[{"id":"a","name":"A","created_at":"2026-01-01T00:00:00Z",
+            "attributes":{"contract_end":"2026-02-14"}}]"#;
+        let (store, _) = Store::from_json(meta, customers, b"[]").expect("valid");
+        let rule: Rule = serde_json::from_str(
+            r#"{"rule":"attribute","attribute":"contract_end","op":"after","date":"2026-02-13T20:00:00Z"}"#,
+        )
+        .expect("rule");
+        let members = |zone: &str| {
+            let ctx = Context::new(0, Zone::parse(zone).expect("zone"));
+            evaluate(&store, &ctx, &rule, &SegmentLibrary::new())
+                .expect("valid")
+                .count_ones(..)
+        };
+        // Midnight of Feb 14 is 23:00Z on the 13th in Berlin, but 15:00Z in Seoul.
+        assert_eq!(members("Europe/Berlin"), 1);
+        assert_eq!(members("Asia/Seoul"), 0);
     }
 }
