@@ -34,9 +34,10 @@ fn value_text(test: &ValueTest) -> String {
         ValueTest::In { values } | ValueTest::NotIn { values } => {
             values.iter().map(literal).collect::<Vec<_>>().join(", ")
         }
-        ValueTest::Gt { value } | ValueTest::Gte { value } | ValueTest::Lt { value } | ValueTest::Lte { value } => {
-            value.to_string()
-        }
+        ValueTest::Gt { value }
+        | ValueTest::Gte { value }
+        | ValueTest::Lt { value }
+        | ValueTest::Lte { value } => value.to_string(),
         ValueTest::Contains { value } | ValueTest::StartsWith { value } => value.clone(),
         ValueTest::Exists | ValueTest::NotExists => String::new(),
     }
@@ -60,7 +61,9 @@ fn make_test(op: &str, text: &str) -> ValueTest {
         "not_exists" => ValueTest::NotExists,
         "gte" => ValueTest::Gte { value: number },
         "lte" => ValueTest::Lte { value: number },
-        "contains" => ValueTest::Contains { value: text.to_owned() },
+        "contains" => ValueTest::Contains {
+            value: text.to_owned(),
+        },
         _ => ValueTest::Eq { value: literal },
     }
 }
