@@ -16,6 +16,8 @@ use crate::i18n::{event_label, fill, format};
 
 /// Customers listed on screen; the CSV has them all.
 const SHOWN: usize = 100;
+/// Qualifying events listed per customer on screen.
+const EVENTS_SHOWN: usize = 3;
 
 /// What the explainer needs to word the cell.
 #[derive(Clone)]
@@ -92,9 +94,11 @@ pub fn CellExplainer(
         .take(SHOWN)
         .map(|c| {
             let (name, _) = name_of(&c.id);
+            let hidden = c.events.len().saturating_sub(EVENTS_SHOWN);
             let events = c
                 .events
                 .iter()
+                .take(EVENTS_SHOWN)
                 .map(|e| {
                     let value = e
                         .value
@@ -108,7 +112,12 @@ pub fn CellExplainer(
                     <td>{name}</td>
                     <td><code>{c.id.clone()}</code></td>
                     <td>{short_time(&c.start)}</td>
-                    <td><ul class="crm-evidence">{events}</ul></td>
+                    <td>
+                        <ul class="crm-evidence">
+                            {events}
+                            {(hidden > 0).then(|| view! { <li>{format!("+{}", format::count(hidden))}</li> })}
+                        </ul>
+                    </td>
                 </tr>
             }
         })
@@ -150,7 +159,7 @@ pub fn CellExplainer(
                 view! { <p>{t.no_customers_in_cell}</p> }.into_any()
             } else {
                 view! {
-                    <div class="crm-table-wrap">
+                    <div class="crm-table-wrap" tabindex="0" role="region" aria-label=t.explain_title>
                         <table class="crm-table">
                             <thead>
                                 <tr>

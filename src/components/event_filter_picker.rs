@@ -156,14 +156,14 @@ pub fn EventFilterPicker(
                         <div class="crm-condition" role="group" aria-label=format!("{} {}", t.property, i + 1)>
                             <label>
                                 <span class="crm-visually-hidden">{t.property}</span>
-                                <select on:change=move |ev| {
+                                <select aria-label=t.property on:change=move |ev| {
                                     let key = event_target_value(&ev);
                                     update_condition(i, Some(PropertyCondition { property: key, test: make_test(op, &t1) }));
                                 }>{key_options}</select>
                             </label>
                             <label>
                                 <span class="crm-visually-hidden">{t.operator}</span>
-                                <select on:change=move |ev| {
+                                <select aria-label=t.operator on:change=move |ev| {
                                     let new_op = event_target_value(&ev);
                                     update_condition(i, Some(PropertyCondition { property: p1.clone(), test: make_test(&new_op, &text) }));
                                 }>{op_options}</select>
@@ -173,7 +173,7 @@ pub fn EventFilterPicker(
                                 view! {
                                     <label>
                                         <span class="crm-visually-hidden">{t.value}</span>
-                                        <input type="text" size="10" prop:value=current on:change=move |ev| {
+                                        <input type="text" size="10" aria-label=t.value prop:value=current on:change=move |ev| {
                                             let typed = event_target_value(&ev);
                                             update_condition(i, Some(PropertyCondition { property: p2.clone(), test: make_test(op, &typed) }));
                                         }/>
@@ -209,7 +209,7 @@ pub fn EventFilterPicker(
             <legend>{move || legend.get()}</legend>
             <label>
                 <span class="crm-visually-hidden">{move || legend.get()}</span>
-                <select on:change=move |ev| set_event(event_target_value(&ev))>{event_options}</select>
+                <select aria-label=move || legend.get() on:change=move |ev| set_event(event_target_value(&ev))>{event_options}</select>
             </label>
             {conditions}
             <Show when=can_add>

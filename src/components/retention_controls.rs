@@ -115,7 +115,8 @@ pub fn RetentionControls(
         view! {
             <label class="crm-field">
                 <span>{label}</span>
-                <select on:change=move |ev| {
+                // A label wrapping a select also reads out the chosen option: name it exactly.
+                <select aria-label=label on:change=move |ev| {
                     let key = event_target_value(&ev);
                     let set = set.clone();
                     edit(&move |v| set(v, &key));
@@ -185,7 +186,7 @@ pub fn RetentionControls(
             view! {
                 <label class="crm-field crm-field-narrow">
                     <span>{label}</span>
-                    <input type="number" min=min max=max prop:value=value.to_string() on:change=move |ev| {
+                    <input type="number" aria-label=label min=min max=max prop:value=value.to_string() on:change=move |ev| {
                         if let Ok(n) = event_target_value(&ev).parse::<usize>() {
                             let n = n.clamp(min, max);
                             edit(&move |v| set(v, n));
@@ -200,7 +201,7 @@ pub fn RetentionControls(
             view! {
                 <label class="crm-field">
                     <span>{label}</span>
-                    <input type="date" prop:value=value.unwrap_or_default() on:change=move |ev| {
+                    <input type="date" aria-label=label prop:value=value.unwrap_or_default() on:change=move |ev| {
                         let text = event_target_value(&ev);
                         let value = (!text.is_empty()).then_some(text);
                         edit(&move |v| set(v, value.clone()));
@@ -258,7 +259,7 @@ pub fn RetentionControls(
                             Signal::stored(counting_key), Arc::new(|v, k| v.spec.counting = if k == "on_or_after" { Counting::OnOrAfter } else { Counting::On }))}
                         <label class="crm-field">
                             <span>{t.brackets}</span>
-                            <input type="text" placeholder=t.brackets_hint aria-describedby="crm-brackets-hint"
+                            <input type="text" aria-label=t.brackets placeholder=t.brackets_hint aria-describedby="crm-brackets-hint"
                                 aria-invalid=move || brackets_error.get().to_string()
                                 prop:value=format_brackets(&v.spec.brackets) on:change=move |ev| {
                                 match parse_brackets(&event_target_value(&ev)) {
@@ -285,14 +286,14 @@ pub fn RetentionControls(
                             Signal::stored(v.measure.key()), Arc::new(|v, k| v.measure = Measure::parse(k).unwrap_or_default()))}
                         <label class="crm-field">
                             <span>{t.breakdown}</span>
-                            <select on:change=move |ev| {
+                            <select aria-label=t.breakdown on:change=move |ev| {
                                 let key = event_target_value(&ev);
                                 edit(&move |v| v.spec.breakdown = (!key.is_empty()).then(|| Breakdown::Attribute { attribute: key.clone(), limit: 6 }));
                             }>{breakdown_options}</select>
                         </label>
                         <label class="crm-field">
                             <span>{t.segment_filter}</span>
-                            <select on:change=move |ev| {
+                            <select aria-label=t.segment_filter on:change=move |ev| {
                                 let key = event_target_value(&ev);
                                 edit(&move |v| v.filter = (!key.is_empty()).then(|| key.clone()));
                             }>{filter_options}</select>

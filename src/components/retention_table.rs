@@ -114,11 +114,14 @@ pub fn RetentionTable(
                         view! {
                             <td class="crm-num crm-heat" class:crm-incomplete=incomplete class:crm-heat-strong=strong style=shade>
                                 <button type="button" class="crm-cell-button" title=description.clone()
-                                    aria-label=format!("{}, {}: {}", cohort_short(period, row.start, locale), column_label(t, period, &columns_label(&columns, k)), description)
                                     aria-pressed=move || (selected.get() == Some(here)).to_string()
                                     on:click=move |_| on_open.run(here)>
                                     {text}
                                     {incomplete.then(|| view! { <span class="crm-incomplete-mark" aria-hidden="true">"*"</span> })}
+                                    // The visible number first, then where it is and what it means.
+                                    <span class="crm-visually-hidden">
+                                        {format!(", {}, {}: {}", cohort_short(period, row.start, locale), column_label(t, period, &columns_label(&columns, k)), description)}
+                                    </span>
                                 </button>
                             </td>
                         }

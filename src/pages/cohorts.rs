@@ -170,13 +170,16 @@ fn curves(
                     .cells
                     .iter()
                     .map(|cell| {
-                        cell.as_ref().and_then(|c| match view.measure {
-                            Measure::CumulativeRevenue => {
-                                cumulative += c.value;
-                                Some(cumulative / row.size as f64)
-                            }
-                            _ => cell_value(view.measure, row, c),
-                        })
+                        // A running period would dip the curve: stop at the last complete one.
+                        cell.as_ref()
+                            .filter(|c| c.complete)
+                            .and_then(|c| match view.measure {
+                                Measure::CumulativeRevenue => {
+                                    cumulative += c.value;
+                                    Some(cumulative / row.size as f64)
+                                }
+                                _ => cell_value(view.measure, row, c),
+                            })
                     })
                     .collect(),
                 emphasis: false,
@@ -489,7 +492,7 @@ fn RetentionDifference(a: RetentionResult, b: RetentionResult, measure: Measure)
         <section class="crm-card" aria-labelledby="crm-compare-title">
             <h2 id="crm-compare-title">{t.compare_title}</h2>
             <p>{t.compare_intro}</p>
-            <div class="crm-table-wrap">
+            <div class="crm-table-wrap" tabindex="0" role="region" aria-label=t.difference>
                 <table class="crm-table crm-retention">
                     <caption>{t.difference}</caption>
                     <thead>
