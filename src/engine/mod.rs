@@ -5,6 +5,7 @@
 
 pub mod calendar;
 pub mod filter;
+pub mod funnel;
 pub mod ingest;
 pub mod overview;
 pub mod population;
