@@ -8,6 +8,7 @@ pub mod filter;
 pub mod funnel;
 pub mod ingest;
 pub mod overview;
+pub mod paths;
 pub mod population;
 pub mod query;
 pub mod retention;
