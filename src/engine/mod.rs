@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod filter;
 pub mod funnel;
 pub mod ingest;
+pub mod lifecycle;
 pub mod overview;
 pub mod paths;
 pub mod population;
