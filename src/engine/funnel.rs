@@ -44,7 +44,7 @@ use super::filter::{EventFilter, EventMatcher, ANY_ACTIVITY};
 use super::population::{includes, Breakdown, CustomerSet, Groups};
 use super::query::QueryError;
 use super::segment_rule::Span;
-use super::store::{CustomerIx, Store};
+use super::store::{CustomerIx, EventTypeId, Store};
 use super::time::{parse_date_or_timestamp, Context};
 
 /// The most steps a funnel may have (step matches are kept as bits of a `u32`).
@@ -262,11 +262,60 @@ pub(crate) fn time_range(
     Ok((from, to))
 }
 
+/// Several compiled filters tested at once: bit i of [`FilterMasks::mask`] tells whether filter
+/// i matches. Filters without property conditions are decided by one lookup per event type,
+/// which keeps scans over a million events cheap.
+pub(crate) struct FilterMasks {
+    /// Indexed by event type id: the bits of the condition-free filters accepting that type.
+    by_type: Vec<u32>,
+    /// Filters with property conditions, tested per event.
+    conditional: Vec<(u32, EventMatcher)>,
+}
+
+impl FilterMasks {
+    /// At most 32 filters.
+    pub(crate) fn new(store: &Store, matchers: Vec<EventMatcher>) -> FilterMasks {
+        let mut by_type = vec![0u32; store.event_types.len()];
+        let mut conditional = Vec::new();
+        for (i, matcher) in matchers.into_iter().enumerate() {
+            let bit = 1u32 << i;
+            if matcher.has_conditions() {
+                conditional.push((bit, matcher));
+            } else {
+                for (event_type, mask) in by_type.iter_mut().enumerate() {
+                    if matcher.matches_type(event_type as EventTypeId) {
+                        *mask |= bit;
+                    }
+                }
+            }
+        }
+        FilterMasks {
+            by_type,
+            conditional,
+        }
+    }
+
+    /// The filters matching event `e` (of type `event_type`).
+    // Always inlined: it runs once per event, and the size-optimised release build would call it.
+    #[inline(always)]
+    pub(crate) fn mask(&self, store: &Store, e: usize, event_type: EventTypeId) -> u32 {
+        let mut mask = self.by_type.get(event_type as usize).copied().unwrap_or(0);
+        for (bit, matcher) in &self.conditional {
+            if matcher.matches(store, e) {
+                mask |= bit;
+            }
+        }
+        mask
+    }
+}
+
 /// A validated spec compiled against the store.
 struct Plan {
-    steps: Vec<EventMatcher>,
-    /// Events that separate strict steps besides the steps themselves.
-    activity: EventMatcher,
+    /// Bits 0 .. steps: the steps; in strict mode, bit `steps`: activity, which separates steps.
+    masks: FilterMasks,
+    /// The step bits of a mask.
+    step_bits: u32,
+    steps: usize,
     mode: FunnelMode,
     window: i64,
     from: i64,
@@ -283,14 +332,39 @@ struct Attempt {
     seconds_to_convert: Option<i64>,
 }
 
-/// Buffers reused across customers so the scan allocates nothing per event.
+/// Buffers reused across customers so the scan allocates nothing per event. They only grow;
+/// `len` says how much of `at` and `masks` holds the current customer.
 #[derive(Default)]
 struct Scratch {
+    len: usize,
     at: Vec<i64>,
     /// Bit k set: the event matches step k.
     masks: Vec<u32>,
-    /// `next[k * (n + 1) + i]`: the first index `>= i` matching step k, or `n`.
+    /// `next[k * (len + 1) + i]`: the first index `>= i` matching step k, or `len`.
     next: Vec<u32>,
+}
+
+/// Makes `buffer` at least `len` long (never shorter, so reuse costs nothing).
+fn ensure_len<T: Copy + Default>(buffer: &mut Vec<T>, len: usize) {
+    if buffer.len() < len {
+        buffer.resize(len, T::default());
+    }
+}
+
+/// One customer's relevant events, as plain slices for the attempt loops.
+struct Loaded<'a> {
+    at: &'a [i64],
+    masks: &'a [u32],
+    next: &'a [u32],
+}
+
+impl Loaded<'_> {
+    /// The first index `>= from` matching step `k` (or the number of events).
+    #[inline(always)]
+    fn next_match(&self, k: usize, from: usize) -> usize {
+        let stride = self.at.len() + 1;
+        self.next[k * stride + from] as usize
+    }
 }
 
 impl Plan {
@@ -321,13 +395,18 @@ impl Plan {
             ));
         }
         let (from, to) = time_range(ctx, spec.from.as_deref(), spec.to.as_deref())?;
+        let mut matchers: Vec<EventMatcher> = spec
+            .steps
+            .iter()
+            .map(|f| EventMatcher::new(store, f))
+            .collect();
+        if spec.mode == FunnelMode::Strict {
+            matchers.push(EventMatcher::of_type(store, ANY_ACTIVITY));
+        }
         Ok(Plan {
-            steps: spec
-                .steps
-                .iter()
-                .map(|f| EventMatcher::new(store, f))
-                .collect(),
-            activity: EventMatcher::of_type(store, ANY_ACTIVITY),
+            masks: FilterMasks::new(store, matchers),
+            step_bits: (1u32 << spec.steps.len()) - 1,
+            steps: spec.steps.len(),
             mode: spec.mode,
             window,
             from,
@@ -339,39 +418,46 @@ impl Plan {
     /// The furthest-reaching attempt of `customer` (with the earliest completion among complete ones).
     fn best_attempt(&self, store: &Store, customer: CustomerIx, scratch: &mut Scratch) -> Attempt {
         self.load(store, customer, scratch);
-        let n = scratch.at.len();
+        let n = scratch.len;
         if n == 0 {
             return Attempt::default();
         }
-        if self.mode != FunnelMode::Strict {
+        // Strict attempts look only at the very next events, so they need no index.
+        let indexed = self.mode != FunnelMode::Strict;
+        if indexed {
             self.index_next_matches(scratch);
         }
+        let events = Loaded {
+            at: &scratch.at[..n],
+            masks: &scratch.masks[..n],
+            next: if indexed {
+                &scratch.next[..self.steps * (n + 1)]
+            } else {
+                &[]
+            },
+        };
         let mut best = Attempt::default();
-        // (completion time, entry time) of the chosen complete attempt.
-        let mut best_completion: Option<i64> = None;
         let mut first_of_second = 0;
-        for entry in 0..n {
-            let entry_at = scratch.at[entry];
-            if entry > 0 && scratch.at[entry - 1] != entry_at {
+        for (entry, &entry_at) in events.at.iter().enumerate() {
+            if entry > 0 && events.at[entry - 1] != entry_at {
                 first_of_second = entry;
             }
             if entry_at < self.from || entry_at >= self.to {
                 continue;
             }
             let (reached, completed_at) = match self.mode {
-                FunnelMode::Ordered => self.ordered_from(scratch, entry),
-                FunnelMode::Strict => self.strict_from(scratch, entry),
-                FunnelMode::AnyOrder => self.any_order_from(scratch, entry, first_of_second),
+                FunnelMode::Ordered => self.ordered_from(&events, entry),
+                FunnelMode::Strict => self.strict_from(&events, entry),
+                FunnelMode::AnyOrder => self.any_order_from(&events, entry, first_of_second),
             };
-            if reached > best.reached {
-                best.reached = reached;
-            }
-            if reached == self.steps.len() {
-                // Entries come in time order, so on equal completions the earlier entry stays.
-                if best_completion.is_none_or(|done| completed_at < done) {
-                    best_completion = Some(completed_at);
-                    best.seconds_to_convert = Some(completed_at - entry_at);
-                }
+            best.reached = best.reached.max(reached);
+            if reached == self.steps {
+                // In every mode a later entry cannot complete earlier (ordered and any-order
+                // attempts from a later entry match each step no earlier; strict attempts from
+                // different entries end at different, later events), so the first complete
+                // attempt is the one with the earliest completion, and on ties the earliest entry.
+                best.seconds_to_convert = Some(completed_at - entry_at);
+                break;
             }
         }
         best
@@ -379,37 +465,40 @@ impl Plan {
 
     /// Copies the customer's relevant events (up to now) into `scratch`.
     fn load(&self, store: &Store, customer: CustomerIx, scratch: &mut Scratch) {
-        scratch.at.clear();
-        scratch.masks.clear();
-        for e in store.events.of_customer(customer) {
-            let at = store.events.at[e];
+        let range = store.events.of_customer(customer);
+        let first = range.start;
+        let times = &store.events.at[range.clone()];
+        let types = &store.events.event_type[range];
+        // Written through slices rather than pushed: this loop sees every event.
+        ensure_len(&mut scratch.at, times.len());
+        ensure_len(&mut scratch.masks, times.len());
+        let (at_out, masks_out) = (&mut scratch.at[..], &mut scratch.masks[..]);
+        let mut kept = 0;
+        for (offset, (&at, &event_type)) in times.iter().zip(types).enumerate() {
             if at > self.now {
                 break;
             }
-            let mut mask = 0u32;
-            for (k, step) in self.steps.iter().enumerate() {
-                if step.matches(store, e) {
-                    mask |= 1 << k;
-                }
-            }
-            let relevant =
-                mask != 0 || (self.mode == FunnelMode::Strict && self.activity.matches(store, e));
-            if relevant {
-                scratch.at.push(at);
-                scratch.masks.push(mask);
+            // In strict mode a non-step activity event is kept (with no step bits) as a separator.
+            let mask = self.masks.mask(store, first + offset, event_type);
+            if mask != 0 {
+                at_out[kept] = at;
+                masks_out[kept] = mask & self.step_bits;
+                kept += 1;
             }
         }
+        scratch.len = kept;
     }
 
     fn index_next_matches(&self, scratch: &mut Scratch) {
-        let n = scratch.at.len();
+        let n = scratch.len;
         let stride = n + 1;
-        scratch.next.clear();
-        scratch.next.resize(self.steps.len() * stride, n as u32);
-        for k in 0..self.steps.len() {
-            let row = &mut scratch.next[k * stride..(k + 1) * stride];
+        ensure_len(&mut scratch.next, self.steps * stride);
+        let masks = &scratch.masks[..n];
+        let rows = scratch.next[..self.steps * stride].chunks_exact_mut(stride);
+        for (k, row) in rows.enumerate() {
+            row[n] = n as u32;
             for i in (0..n).rev() {
-                row[i] = if scratch.masks[i] & (1 << k) != 0 {
+                row[i] = if masks[i] & (1 << k) != 0 {
                     i as u32
                 } else {
                     row[i + 1]
@@ -418,68 +507,62 @@ impl Plan {
         }
     }
 
-    /// The first index `>= from` matching step `k` (or `n`).
-    fn next_match(scratch: &Scratch, k: usize, from: usize) -> usize {
-        let stride = scratch.at.len() + 1;
-        scratch.next[k * stride + from] as usize
-    }
-
     /// Steps reached from `entry` and the time of the last one reached.
-    fn ordered_from(&self, scratch: &Scratch, entry: usize) -> (usize, i64) {
-        if scratch.masks[entry] & 1 == 0 {
+    fn ordered_from(&self, events: &Loaded, entry: usize) -> (usize, i64) {
+        if events.masks[entry] & 1 == 0 {
             return (0, 0);
         }
-        let deadline = scratch.at[entry].saturating_add(self.window);
+        let deadline = events.at[entry].saturating_add(self.window);
         let mut position = entry;
         let mut reached = 1;
-        for k in 1..self.steps.len() {
-            let next = Self::next_match(scratch, k, position + 1);
-            if next >= scratch.at.len() || scratch.at[next] > deadline {
+        for k in 1..self.steps {
+            let next = events.next_match(k, position + 1);
+            if next >= events.at.len() || events.at[next] > deadline {
                 break;
             }
             position = next;
             reached += 1;
         }
-        (reached, scratch.at[position])
+        (reached, events.at[position])
     }
 
-    fn strict_from(&self, scratch: &Scratch, entry: usize) -> (usize, i64) {
-        if scratch.masks[entry] & 1 == 0 {
+    fn strict_from(&self, events: &Loaded, entry: usize) -> (usize, i64) {
+        if events.masks[entry] & 1 == 0 {
             return (0, 0);
         }
-        let deadline = scratch.at[entry].saturating_add(self.window);
+        let deadline = events.at[entry].saturating_add(self.window);
         let mut reached = 1;
-        for k in 1..self.steps.len() {
+        for k in 1..self.steps {
             let next = entry + k;
-            let fits = next < scratch.at.len()
-                && scratch.masks[next] & (1 << k) != 0
-                && scratch.at[next] <= deadline;
+            let fits = next < events.at.len()
+                && events.masks[next] & (1 << k) != 0
+                && events.at[next] <= deadline;
             if !fits {
                 break;
             }
             reached += 1;
         }
-        (reached, scratch.at[entry + reached - 1])
+        (reached, events.at[entry + reached - 1])
     }
 
     /// `first_of_second`: the first index with the entry's time, where "at or after the entry" starts.
     fn any_order_from(
         &self,
-        scratch: &Scratch,
+        events: &Loaded,
         entry: usize,
         first_of_second: usize,
     ) -> (usize, i64) {
-        if scratch.masks[entry] == 0 {
+        if events.masks[entry] == 0 {
             return (0, 0);
         }
-        let deadline = scratch.at[entry].saturating_add(self.window);
+        let deadline = events.at[entry].saturating_add(self.window);
         let mut reached = 0;
-        let mut completed_at = scratch.at[entry];
-        for k in 0..self.steps.len() {
-            let next = Self::next_match(scratch, k, first_of_second);
-            if next < scratch.at.len() && scratch.at[next] <= deadline {
+        let mut completed_at = events.at[entry];
+        for k in 0..self.steps {
+            let next = events.next_match(k, first_of_second);
+            if next < events.at.len() && events.at[next] <= deadline {
                 reached += 1;
-                completed_at = completed_at.max(scratch.at[next]);
+                completed_at = completed_at.max(events.at[next]);
             }
         }
         (reached, completed_at)

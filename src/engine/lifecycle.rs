@@ -30,6 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use super::calendar::Calendar;
 use super::filter::{EventFilter, EventMatcher, ANY_ACTIVITY};
+use super::funnel::FilterMasks;
 use super::population::{includes, Breakdown, CustomerSet, Groups};
 use super::query::QueryError;
 use super::store::{CustomerIx, Store};
@@ -225,16 +226,17 @@ pub fn stage_customers(
 
 /// A validated spec compiled against the store.
 struct Plan {
-    activity: EventMatcher,
-    calendar: Calendar,
-    period: Period,
+    /// Bit 0: the event counts as activity.
+    activity: FilterMasks,
     periods: usize,
     /// Number of the first reported period.
     first: i64,
     /// Number of the period containing now.
     current: i64,
-    /// Start of the period before the first, the earliest activity that matters.
-    looked_from: i64,
+    /// Unix start of each period from `first − 1` to `current + 1`: one more than the periods
+    /// looked at, so slot j covers `starts[j] <= t < starts[j + 1]`. Finding an event's period
+    /// among these is cheaper than a calendar conversion per event.
+    starts: Vec<i64>,
     now: i64,
 }
 
@@ -249,19 +251,26 @@ impl Plan {
         if spec.activity.event.trim().is_empty() {
             return Err(QueryError::invalid("activity.event", "name an event type"));
         }
-        let calendar = Calendar::for_store(store, ctx);
+        let calendar = Calendar::covering(ctx, ctx.now, ctx.now);
         let current = calendar.period(spec.period, ctx.now);
         let first = current - spec.periods as i64 + 1;
+        let starts = (first - 1..=current + 1)
+            .map(|index| calendar.period_start(spec.period, index))
+            .collect();
         Ok(Plan {
-            activity: EventMatcher::new(store, &spec.activity),
-            looked_from: calendar.period_start(spec.period, first - 1),
-            calendar,
-            period: spec.period,
+            activity: FilterMasks::new(store, vec![EventMatcher::new(store, &spec.activity)]),
             periods: spec.periods,
             first,
             current,
+            starts,
             now: ctx.now,
         })
+    }
+
+    /// The slot (`j` for period `first − 1 + j`) of a time from `starts[0]` up to now.
+    #[inline(always)]
+    fn slot(&self, at: i64) -> usize {
+        self.starts.partition_point(|&start| start <= at) - 1
     }
 
     /// Fills `active[j]` (period `first − 1 + j`, for j in 0 ..= periods) for `customer`; false if
@@ -272,32 +281,38 @@ impl Plan {
         }
         active.clear();
         active.resize(self.periods + 1, false);
-        for e in store.events.of_customer(customer) {
-            let at = store.events.at[e];
+        let range = store.events.of_customer(customer);
+        let times = &store.events.at[range.clone()];
+        // Events are in time order: skip those before the earliest period looked at in one search.
+        let skipped = times.partition_point(|&at| at < self.starts[0]);
+        let first = range.start + skipped;
+        let types = &store.events.event_type[first..range.end];
+        for (offset, (&at, &event_type)) in times[skipped..].iter().zip(types).enumerate() {
             if at > self.now {
                 break;
             }
-            if at < self.looked_from || !self.activity.matches(store, e) {
-                continue;
-            }
-            let slot = self.calendar.period(self.period, at) - (self.first - 1);
-            if let Some(flag) = active.get_mut(slot as usize) {
-                *flag = true;
+            if self.activity.mask(store, first + offset, event_type) != 0 {
+                active[self.slot(at)] = true;
             }
         }
         true
     }
 
-    fn creation_period(&self, store: &Store, customer: CustomerIx) -> i64 {
-        self.calendar
-            .period(self.period, store.customers.created_at[customer as usize])
+    /// The reported period index (0 = oldest) the customer was created in, if it is one of them.
+    fn creation_period(&self, store: &Store, customer: CustomerIx) -> Option<usize> {
+        let created = store.customers.created_at[customer as usize];
+        if created < self.starts[1] {
+            return None;
+        }
+        // Customers created after now were skipped, so the slot is at most `periods`.
+        Some(self.slot(created) - 1)
     }
 
     /// The stage in reported period `i` (0 = oldest) given the loaded activity.
-    fn stage(&self, active: &[bool], i: usize, creation: i64) -> Option<LifecycleStage> {
+    fn stage(&self, active: &[bool], i: usize, creation: Option<usize>) -> Option<LifecycleStage> {
         let (before, now) = (active[i], active[i + 1]);
         match (now, before) {
-            (true, _) if self.first + i as i64 == creation => Some(LifecycleStage::New),
+            (true, _) if creation == Some(i) => Some(LifecycleStage::New),
             (true, true) => Some(LifecycleStage::Returning),
             (true, false) => Some(LifecycleStage::Resurrecting),
             (false, true) => Some(LifecycleStage::Dormant),
@@ -487,6 +502,35 @@ mod tests {
             stages(&result.periods),
             vec![(0, 0, 0, 0), (1, 0, 0, 0), (0, 1, 0, 0), (0, 0, 0, 1)]
         );
+    }
+
+    #[test]
+    fn period_slots_agree_with_the_calendar_across_dst() {
+        let store = store_of(&[], &[]);
+        for zone in ["Europe/Berlin", "America/New_York", "Asia/Seoul"] {
+            for week_start in [WeekStart::Monday, WeekStart::Sunday] {
+                let ctx = Context {
+                    now: parse_timestamp("2026-11-10T12:00:00Z").expect("t"),
+                    zone: crate::engine::time::Zone::parse(zone).expect("zone"),
+                    week_start,
+                };
+                for (period, periods) in
+                    [(Period::Day, 60), (Period::Week, 40), (Period::Month, 14)]
+                {
+                    let plan = Plan::new(&store, &ctx, &spec(period, periods)).expect("valid");
+                    let mut t = plan.starts[0];
+                    while t <= ctx.now {
+                        let slot = plan.slot(t) as i64;
+                        assert_eq!(
+                            plan.first - 1 + slot,
+                            ctx.period_index(period, t),
+                            "{zone} {week_start:?} {period:?} at {t}"
+                        );
+                        t += 1_200;
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -35,7 +35,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::filter::{EventFilter, EventMatcher, ANY_ACTIVITY};
-use super::funnel::time_range;
+use super::funnel::{time_range, FilterMasks};
 use super::population::{includes, CustomerSet, OTHER_LABEL};
 use super::query::QueryError;
 use super::store::{CustomerIx, EventTypeId, Store};
@@ -141,14 +141,15 @@ pub fn run(
     population: Option<&CustomerSet>,
 ) -> Result<PathsResult, QueryError> {
     let plan = Plan::new(store, ctx, spec)?;
-    let shown = plan.shown_nodes(store, population);
+    let paths = plan.collect_paths(store, population);
+    let shown = plan.shown_nodes(store, &paths);
     let labels = plan.labels;
     let mut nodes = UniqueCounter::new(plan.steps * labels);
     let mut links = UniqueCounter::new(plan.steps * labels * labels);
     let mut relabelled = Vec::with_capacity(plan.steps);
     let mut customers = 0;
     let mut last_customer = None;
-    plan.for_each_path(store, population, |customer, first_step, path| {
+    for (customer, first_step, path) in paths.iter() {
         if last_customer != Some(customer) {
             last_customer = Some(customer);
             customers += 1;
@@ -160,7 +161,7 @@ pub fn run(
         for (i, pair) in relabelled.windows(2).enumerate() {
             links.add(plan.link_key(first_step + i, pair[0], pair[1]), customer);
         }
-    });
+    }
 
     let name = |label: usize| plan.label_name(store, label);
     let mut node_list: Vec<(usize, usize, usize)> = nodes
@@ -226,11 +227,13 @@ pub fn node_customers(
     let Some(wanted) = plan.label_id(store, label) else {
         return Ok(Vec::new());
     };
-    plan.customers_where(store, population, |first_step, relabelled| {
-        step.checked_sub(first_step)
-            .and_then(|i| relabelled.get(i))
-            .is_some_and(|&l| l == wanted)
-    })
+    Ok(
+        plan.customers_where(store, population, |first_step, relabelled| {
+            step.checked_sub(first_step)
+                .and_then(|i| relabelled.get(i))
+                .is_some_and(|&l| l == wanted)
+        }),
+    )
 }
 
 /// The customers (ascending) behind the link from `source` at `step` to `target` at `step + 1`.
@@ -248,19 +251,27 @@ pub fn link_customers(
     else {
         return Ok(Vec::new());
     };
-    plan.customers_where(store, population, |first_step, relabelled| {
-        step.checked_sub(first_step).is_some_and(|i| {
-            relabelled.get(i) == Some(&source) && relabelled.get(i + 1) == Some(&target)
-        })
-    })
+    Ok(
+        plan.customers_where(store, population, |first_step, relabelled| {
+            step.checked_sub(first_step).is_some_and(|i| {
+                relabelled.get(i) == Some(&source) && relabelled.get(i + 1) == Some(&target)
+            })
+        }),
+    )
 }
+
+/// Bit of [`Plan::masks`]: the event is one that paths are made of.
+const PATH_EVENT: u32 = 1;
+/// Bit of [`Plan::masks`]: the event matches the anchor.
+const ANCHOR_EVENT: u32 = 2;
 
 /// A validated spec compiled against the store. Labels are event type ids, plus `other`.
 struct Plan {
-    events: EventMatcher,
+    /// [`PATH_EVENT`] and [`ANCHOR_EVENT`] bits.
+    masks: FilterMasks,
     /// Indexed by event type id.
     hidden: Vec<bool>,
-    anchor: Option<(AnchorSide, EventMatcher)>,
+    anchor: Option<AnchorSide>,
     gap: i64,
     steps: usize,
     top: usize,
@@ -277,6 +288,40 @@ struct Plan {
 enum AnchorSide {
     Start,
     End,
+}
+
+/// All paths of a query, customers ascending: flat columns, so collecting allocates per path
+/// rather than per event, and the top and the relabelled counts are two passes over them.
+#[derive(Default)]
+struct Paths {
+    customers: Vec<CustomerIx>,
+    first_steps: Vec<u8>,
+    /// `types[starts[i]..starts[i + 1]]` is path i.
+    starts: Vec<u32>,
+    types: Vec<EventTypeId>,
+}
+
+impl Paths {
+    fn push(&mut self, customer: CustomerIx, first_step: usize, types: &[EventTypeId]) {
+        if self.starts.is_empty() {
+            self.starts.push(0);
+        }
+        self.customers.push(customer);
+        self.first_steps.push(first_step as u8);
+        self.types.extend_from_slice(types);
+        self.starts.push(self.types.len() as u32);
+    }
+
+    /// (customer, first step, event types) of every path.
+    fn iter(&self) -> impl Iterator<Item = (CustomerIx, usize, &[EventTypeId])> + '_ {
+        self.starts.windows(2).enumerate().map(|(i, bounds)| {
+            (
+                self.customers[i],
+                self.first_steps[i] as usize,
+                &self.types[bounds[0] as usize..bounds[1] as usize],
+            )
+        })
+    }
 }
 
 impl Plan {
@@ -304,6 +349,7 @@ impl Plan {
             PathAnchor::Start { event } => Some((AnchorSide::Start, event)),
             PathAnchor::End { event } => Some((AnchorSide::End, event)),
         };
+        let mut matchers = vec![EventMatcher::new(store, &spec.events)];
         if let Some((_, filter)) = anchor {
             if filter.event.trim().is_empty() {
                 return Err(QueryError::invalid("anchor.event", "name an event type"));
@@ -314,17 +360,18 @@ impl Plan {
                     format!("the anchor {:?} cannot be hidden", filter.event),
                 ));
             }
+            matchers.push(EventMatcher::new(store, filter));
         }
         let (from, to) = time_range(ctx, spec.from.as_deref(), spec.to.as_deref())?;
         let types = store.event_types.len();
         Ok(Plan {
-            events: EventMatcher::new(store, &spec.events),
+            masks: FilterMasks::new(store, matchers),
             hidden: store
                 .event_types
                 .names()
                 .map(|name| spec.hidden.iter().any(|h| h == name))
                 .collect(),
-            anchor: anchor.map(|(side, filter)| (side, EventMatcher::new(store, filter))),
+            anchor: anchor.map(|(side, _)| side),
             gap: spec.session_gap_minutes as i64 * 60,
             steps: spec.steps,
             top: spec.top,
@@ -360,63 +407,61 @@ impl Plan {
         }
     }
 
-    /// Calls `visit(customer, first step, event types)` for every path of at least two events,
-    /// customers in ascending order.
-    fn for_each_path(
-        &self,
-        store: &Store,
-        population: Option<&CustomerSet>,
-        mut visit: impl FnMut(CustomerIx, usize, &[EventTypeId]),
-    ) {
-        let mut session: Vec<usize> = Vec::new();
-        let mut path: Vec<EventTypeId> = Vec::with_capacity(self.steps);
+    /// Every path of at least two events.
+    fn collect_paths(&self, store: &Store, population: Option<&CustomerSet>) -> Paths {
+        let mut paths = Paths::default();
+        // The current session: (event type, matches the anchor), written through a slice.
+        let mut session: Vec<(EventTypeId, bool)> = Vec::new();
+        let hidden = &self.hidden[..];
         for customer in 0..store.customers.len() as CustomerIx {
             if !includes(population, customer) {
                 continue;
             }
-            session.clear();
+            let range = store.events.of_customer(customer);
+            let first = range.start;
+            let times = &store.events.at[range.clone()];
+            let types = &store.events.event_type[range];
+            if session.len() < times.len() {
+                session.resize(times.len(), (0, false));
+            }
+            let mut length = 0;
             let mut last_at = i64::MIN;
-            for e in store.events.of_customer(customer) {
-                let at = store.events.at[e];
+            for (offset, (&at, &event_type)) in times.iter().zip(types).enumerate() {
                 if at > self.now || at >= self.to {
                     break;
                 }
-                let event_type = store.events.event_type[e];
-                if at < self.from || self.hidden[event_type as usize] {
+                if at < self.from || hidden.get(event_type as usize).copied().unwrap_or(false) {
                     continue;
                 }
-                let is_anchor = self
-                    .anchor
-                    .as_ref()
-                    .is_some_and(|(_, anchor)| anchor.matches(store, e));
-                if !is_anchor && !self.events.matches(store, e) {
+                let mask = self.masks.mask(store, first + offset, event_type);
+                if mask & (PATH_EVENT | ANCHOR_EVENT) == 0 {
                     continue;
                 }
-                if !session.is_empty() && at - last_at > self.gap {
-                    self.path_of_session(store, &session, &mut path, customer, &mut visit);
-                    session.clear();
+                if length > 0 && at - last_at > self.gap {
+                    self.path_of_session(&session[..length], customer, &mut paths);
+                    length = 0;
                 }
-                session.push(e);
+                session[length] = (event_type, mask & ANCHOR_EVENT != 0);
+                length += 1;
                 last_at = at;
             }
-            if !session.is_empty() {
-                self.path_of_session(store, &session, &mut path, customer, &mut visit);
+            if length > 0 {
+                self.path_of_session(&session[..length], customer, &mut paths);
             }
         }
+        paths
     }
 
     fn path_of_session(
         &self,
-        store: &Store,
-        session: &[usize],
-        path: &mut Vec<EventTypeId>,
+        session: &[(EventTypeId, bool)],
         customer: CustomerIx,
-        visit: &mut impl FnMut(CustomerIx, usize, &[EventTypeId]),
+        paths: &mut Paths,
     ) {
-        let (events, first_step) = match &self.anchor {
+        let (events, first_step) = match self.anchor {
             None => (&session[..session.len().min(self.steps)], 0),
-            Some((side, anchor)) => {
-                let Some(at) = session.iter().position(|&e| anchor.matches(store, e)) else {
+            Some(side) => {
+                let Some(at) = session.iter().position(|&(_, anchor)| anchor) else {
                     return;
                 };
                 match side {
@@ -432,21 +477,23 @@ impl Plan {
         if events.len() < 2 {
             return;
         }
-        path.clear();
-        path.extend(events.iter().map(|&e| store.events.event_type[e]));
-        visit(customer, first_step, path);
+        let mut types = [0 as EventTypeId; MAX_PATH_STEPS];
+        for (slot, &(event_type, _)) in types.iter_mut().zip(events) {
+            *slot = event_type;
+        }
+        paths.push(customer, first_step, &types[..events.len()]);
     }
 
     /// Which `(step, label)` nodes are endpoints of the top transitions, indexed by node key.
-    fn shown_nodes(&self, store: &Store, population: Option<&CustomerSet>) -> Vec<bool> {
+    fn shown_nodes(&self, store: &Store, paths: &Paths) -> Vec<bool> {
         let labels = self.labels;
         let mut links = UniqueCounter::new(self.steps * labels * labels);
-        self.for_each_path(store, population, |customer, first_step, path| {
+        for (customer, first_step, path) in paths.iter() {
             for (i, pair) in path.windows(2).enumerate() {
                 let key = self.link_key(first_step + i, pair[0] as usize, pair[1] as usize);
                 links.add(key, customer);
             }
-        });
+        }
         let mut ranked: Vec<(usize, usize)> = links.counts().collect();
         let name = |label: usize| self.label_name(store, label);
         let parts = |key: usize| (key / labels / labels, key / labels % labels, key % labels);
@@ -491,20 +538,21 @@ impl Plan {
         store: &Store,
         population: Option<&CustomerSet>,
         wanted: impl Fn(usize, &[usize]) -> bool,
-    ) -> Result<Vec<CustomerIx>, QueryError> {
-        let shown = self.shown_nodes(store, population);
+    ) -> Vec<CustomerIx> {
+        let paths = self.collect_paths(store, population);
+        let shown = self.shown_nodes(store, &paths);
         let mut customers: Vec<CustomerIx> = Vec::new();
         let mut relabelled = Vec::with_capacity(self.steps);
-        self.for_each_path(store, population, |customer, first_step, path| {
+        for (customer, first_step, path) in paths.iter() {
             if customers.last() == Some(&customer) {
-                return;
+                continue;
             }
             self.relabel(&shown, first_step, path, &mut relabelled);
             if wanted(first_step, &relabelled) {
                 customers.push(customer);
             }
-        });
-        Ok(customers)
+        }
+        customers
     }
 }
 
@@ -531,7 +579,8 @@ impl UniqueCounter {
         }
     }
 
-    #[inline]
+    // Always inlined: it runs for every node and link of every path.
+    #[inline(always)]
     fn add(&mut self, key: usize, customer: CustomerIx) {
         let slot = if self.dense.is_empty() {
             self.sparse.entry(key).or_default()
