@@ -30,11 +30,14 @@
 //! * **Counting.** A customer's result is their best attempt: the most steps reached. The
 //!   customer counts once at every step up to that one (so counts never increase along the
 //!   steps). `dropped` at step k = customers at step k − 1 minus customers at step k.
-//! * **Time to convert.** For customers who reached the last step: among their complete
-//!   attempts, the one whose last step happens earliest (ties: the earlier entry); the time is
-//!   the seconds from its entry event to the event completing it (for `any_order`, the latest of
-//!   the earliest matching events of each step). The median is taken over customers as SQL's
-//!   `median` does: the middle value, or the mean of the two middle values.
+//! * **Time to convert.** An attempt that reaches the last step completes at the earliest time it
+//!   can: `ordered`, the last event of the earliest-candidate chain above; `strict`, its last
+//!   step's event; `any_order`, the latest of the steps' earliest matching events in the window.
+//!   A converted customer's time is taken from the complete attempt that completes earliest
+//!   (ties: the earlier entry), as `completion − entry.at` in seconds. The median is over
+//!   customers, as SQL's `median`: the middle value, or the mean of the two middle values.
+//!   Histogram buckets start at 0, 1 min, 10 min, 1 h, 6 h, 1 d, 3 d, 7 d, 14 d and 30 d (each
+//!   up to the next start, exclusive); only buckets starting at or before the window are listed.
 //! * **Population and breakdown.** Only customers in the population count. Each breakdown group
 //!   gets the same figures over its members (groups may overlap).
 
