@@ -109,9 +109,10 @@ pub enum PathAnchor {
 /// A Sankey of paths.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct PathsResult {
-    /// By step, then customers (most first), then label, `(other)` last within a step.
+    /// By step; within a step `(other)` last, the rest by customers (most first), then label.
     pub nodes: Vec<PathNode>,
-    /// By step, then customers (most first), then source and target label.
+    /// By step, then customers (most first), then source and target label (byte order, so
+    /// `(other)` sorts before letters).
     pub links: Vec<PathLink>,
     /// Customers with at least one path.
     pub customers: usize,
@@ -171,8 +172,8 @@ pub fn run(
     node_list.sort_by(|a, b| {
         let other_last = |label: usize| label == plan.other;
         a.0.cmp(&b.0)
-            .then(b.2.cmp(&a.2))
             .then(other_last(a.1).cmp(&other_last(b.1)))
+            .then(b.2.cmp(&a.2))
             .then(name(a.1).cmp(name(b.1)))
     });
     let node_index: HashMap<usize, usize> = node_list
@@ -868,6 +869,37 @@ mod tests {
         let result = run(&store, &ctx, &spec, None).expect("runs");
         assert_eq!(sankey(&result).1.len(), 3);
         assert_eq!(result.nodes[3].label, "search");
+    }
+
+    #[test]
+    fn other_comes_last_within_a_step_even_when_larger() {
+        let store = store_of(
+            &[("a", 0), ("b", 0), ("c", 0), ("d", 0), ("e", 0)],
+            &[
+                ("a", "visit", 0),
+                ("a", "cart", 10),
+                ("b", "visit", 0),
+                ("b", "cart", 10),
+                ("c", "home", 0),
+                ("c", "search", 10),
+                ("d", "faq", 0),
+                ("d", "search", 10),
+                ("e", "login", 0),
+                ("e", "search", 10),
+            ],
+        );
+        let mut spec = spec();
+        spec.top = 1;
+        let result = run(&store, &context_at(DAY), &spec, None).expect("runs");
+        assert_eq!(
+            sankey(&result).0,
+            vec![
+                node(0, "visit", 2),
+                node(0, OTHER_LABEL, 3),
+                node(1, "cart", 2),
+                node(1, OTHER_LABEL, 3)
+            ]
+        );
     }
 
     #[test]
