@@ -975,6 +975,35 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn steps_with_property_conditions_match_per_event() {
+        let meta =
+            r#"{"v":1,"currency":"KRW","time_zone":"Asia/Seoul","event_types":[],"attributes":[]}"#;
+        let customers = r#"[{"id":"a","name":"A","created_at":"2026-03-01T00:00:00+09:00"},
+            {"id":"b","name":"B","created_at":"2026-03-01T00:00:00+09:00"}]"#;
+        let events = r#"[
+            {"customer_id":"a","type":"visit","at":"2026-03-02T10:00:00+09:00"},
+            {"customer_id":"a","type":"purchase","at":"2026-03-02T11:00:00+09:00","value":1000,"properties":{"coupon":"WELCOME"}},
+            {"customer_id":"b","type":"visit","at":"2026-03-02T10:00:00+09:00"},
+            {"customer_id":"b","type":"purchase","at":"2026-03-02T11:00:00+09:00","value":1000}
+        ]"#;
+        let (store, _) = Store::from_json(meta.as_bytes(), customers.as_bytes(), events.as_bytes())
+            .expect("valid");
+        let mut spec = spec(&["visit", "purchase"], FunnelMode::Ordered, Span::days(1));
+        spec.steps[1] =
+            EventFilter::of("purchase").with("coupon", crate::engine::filter::ValueTest::Exists);
+        for mode in [
+            FunnelMode::Ordered,
+            FunnelMode::Strict,
+            FunnelMode::AnyOrder,
+        ] {
+            spec.mode = mode;
+            let result = run(&store, &context_at(DAY), &spec, None, None).expect("runs");
+            assert_eq!(counts(&result.totals), vec![2, 1], "{mode:?}");
+            assert_eq!(result.totals.median_seconds_to_convert, Some(3_600.0));
+        }
+    }
+
+    #[test]
     fn empty_data_gives_zero_counts() {
         let store = store_of(&[], &[]);
         let spec = spec(&["visit", "purchase"], FunnelMode::Strict, Span::days(14));
