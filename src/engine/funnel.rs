@@ -666,8 +666,6 @@ pub(crate) mod tests {
     use crate::engine::population::everyone;
     use crate::engine::time::{parse_timestamp, Zone, DAY};
     use fixedbitset::FixedBitSet;
-    use proptest::prelude::*;
-
     /// Monday 2 March 2026, 00:00 in Seoul: event times in fixtures are seconds after this.
     pub(crate) const BASE: &str = "2026-03-02T00:00:00+09:00";
 
@@ -1082,213 +1080,225 @@ pub(crate) mod tests {
         assert!(json["steps"].is_array() && json["median_seconds_to_convert"].is_null());
     }
 
-    /// Small random datasets: up to 4 customers, 12 events of 4 types over 4 days.
-    pub(crate) fn dataset() -> impl Strategy<Value = Store> {
-        let kinds = prop::sample::select(vec!["visit", "cart", "purchase", "message_sent"]);
-        let customer = prop::sample::select(vec!["a", "b", "c", "d"]);
-        // Times on a 10-minute grid, so events share seconds and land exactly on window ends.
-        let time = (-144i64..432).prop_map(|slot| slot * 600);
-        let event = (customer, kinds, time);
-        prop::collection::vec(event, 0..12).prop_map(|events| {
-            store_of(
-                &[("a", 0), ("b", DAY), ("c", -8 * DAY), ("d", 40 * DAY)],
-                &events,
-            )
-        })
-    }
+    /// Property tests, native only: `proptest` is not a dependency of the wasm test build.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) mod properties {
+        use super::*;
+        use proptest::prelude::*;
 
-    fn funnel_spec() -> impl Strategy<Value = FunnelSpec> {
-        let step = prop::sample::select(vec!["visit", "cart", "purchase", "$activity", "unknown"]);
-        let mode = prop::sample::select(vec![
-            FunnelMode::Ordered,
-            FunnelMode::Strict,
-            FunnelMode::AnyOrder,
-        ]);
-        (
-            prop::collection::vec(step, 0..5),
-            mode,
-            0u32..3,
-            0u32..5,
-            prop::option::of(prop::sample::select(vec!["2026-03-01", "2026-03-03"])),
-        )
-            .prop_map(|(steps, mode, days, hours, from)| FunnelSpec {
-                steps: steps.into_iter().map(EventFilter::of).collect(),
-                window: Span {
-                    days,
-                    hours,
-                    minutes: 0,
-                },
-                mode,
-                from: from.map(str::to_owned),
-                to: None,
-                breakdown: None,
+        /// Small random datasets: up to 4 customers, 12 events of 4 types over 4 days.
+        pub(crate) fn dataset() -> impl Strategy<Value = Store> {
+            let kinds = prop::sample::select(vec!["visit", "cart", "purchase", "message_sent"]);
+            let customer = prop::sample::select(vec!["a", "b", "c", "d"]);
+            // Times on a 10-minute grid, so events share seconds and land exactly on window ends.
+            let time = (-144i64..432).prop_map(|slot| slot * 600);
+            let event = (customer, kinds, time);
+            prop::collection::vec(event, 0..12).prop_map(|events| {
+                store_of(
+                    &[("a", 0), ("b", DAY), ("c", -8 * DAY), ("d", 40 * DAY)],
+                    &events,
+                )
             })
-    }
+        }
 
-    /// The documented semantics, evaluated by brute force: every entry, every choice of step
-    /// events. Returns (steps reached, seconds to convert) of the customer's best attempt.
-    fn reference_attempt(
-        store: &Store,
-        ctx: &Context,
-        spec: &FunnelSpec,
-        customer: CustomerIx,
-    ) -> (usize, Option<i64>) {
-        let steps: Vec<EventMatcher> = spec
-            .steps
-            .iter()
-            .map(|f| EventMatcher::new(store, f))
-            .collect();
-        let activity = EventMatcher::of_type(store, ANY_ACTIVITY);
-        let (from, to) = time_range(ctx, spec.from.as_deref(), spec.to.as_deref()).expect("valid");
-        let window = spec.window.seconds();
-        let events: Vec<usize> = store
-            .events
-            .of_customer(customer)
-            .filter(|&e| store.events.at[e] <= ctx.now)
-            .collect();
-        let at = |i: usize| store.events.at[events[i]];
-        let matches = |i: usize, k: usize| steps[k].matches(store, events[i]);
-        // For a fixed entry: (reached, earliest completion time of a complete attempt).
-        let from_entry = |entry: usize| -> (usize, Option<i64>) {
-            let deadline = at(entry) + window;
-            match spec.mode {
-                FunnelMode::Ordered => {
-                    // Depth-first over increasing positions.
-                    fn extend(
-                        position: usize,
-                        k: usize,
-                        n: usize,
-                        step_count: usize,
-                        ok: &dyn Fn(usize, usize) -> bool,
-                        at: &dyn Fn(usize) -> i64,
-                    ) -> (usize, Option<i64>) {
-                        if k == step_count {
-                            return (k, Some(at(position)));
-                        }
-                        let mut best = (k, None);
-                        for next in position + 1..n {
-                            if ok(next, k) {
-                                let (reached, done) = extend(next, k + 1, n, step_count, ok, at);
-                                if reached > best.0 {
-                                    best = (reached, done);
-                                } else if reached == best.0 {
-                                    best.1 = match (best.1, done) {
-                                        (Some(a), Some(b)) => Some(a.min(b)),
-                                        (a, b) => a.or(b),
-                                    };
+        fn funnel_spec() -> impl Strategy<Value = FunnelSpec> {
+            let step =
+                prop::sample::select(vec!["visit", "cart", "purchase", "$activity", "unknown"]);
+            let mode = prop::sample::select(vec![
+                FunnelMode::Ordered,
+                FunnelMode::Strict,
+                FunnelMode::AnyOrder,
+            ]);
+            (
+                prop::collection::vec(step, 0..5),
+                mode,
+                0u32..3,
+                0u32..5,
+                prop::option::of(prop::sample::select(vec!["2026-03-01", "2026-03-03"])),
+            )
+                .prop_map(|(steps, mode, days, hours, from)| FunnelSpec {
+                    steps: steps.into_iter().map(EventFilter::of).collect(),
+                    window: Span {
+                        days,
+                        hours,
+                        minutes: 0,
+                    },
+                    mode,
+                    from: from.map(str::to_owned),
+                    to: None,
+                    breakdown: None,
+                })
+        }
+
+        /// The documented semantics, evaluated by brute force: every entry, every choice of step
+        /// events. Returns (steps reached, seconds to convert) of the customer's best attempt.
+        fn reference_attempt(
+            store: &Store,
+            ctx: &Context,
+            spec: &FunnelSpec,
+            customer: CustomerIx,
+        ) -> (usize, Option<i64>) {
+            let steps: Vec<EventMatcher> = spec
+                .steps
+                .iter()
+                .map(|f| EventMatcher::new(store, f))
+                .collect();
+            let activity = EventMatcher::of_type(store, ANY_ACTIVITY);
+            let (from, to) =
+                time_range(ctx, spec.from.as_deref(), spec.to.as_deref()).expect("valid");
+            let window = spec.window.seconds();
+            let events: Vec<usize> = store
+                .events
+                .of_customer(customer)
+                .filter(|&e| store.events.at[e] <= ctx.now)
+                .collect();
+            let at = |i: usize| store.events.at[events[i]];
+            let matches = |i: usize, k: usize| steps[k].matches(store, events[i]);
+            // For a fixed entry: (reached, earliest completion time of a complete attempt).
+            let from_entry = |entry: usize| -> (usize, Option<i64>) {
+                let deadline = at(entry) + window;
+                match spec.mode {
+                    FunnelMode::Ordered => {
+                        // Depth-first over increasing positions.
+                        fn extend(
+                            position: usize,
+                            k: usize,
+                            n: usize,
+                            step_count: usize,
+                            ok: &dyn Fn(usize, usize) -> bool,
+                            at: &dyn Fn(usize) -> i64,
+                        ) -> (usize, Option<i64>) {
+                            if k == step_count {
+                                return (k, Some(at(position)));
+                            }
+                            let mut best = (k, None);
+                            for next in position + 1..n {
+                                if ok(next, k) {
+                                    let (reached, done) =
+                                        extend(next, k + 1, n, step_count, ok, at);
+                                    if reached > best.0 {
+                                        best = (reached, done);
+                                    } else if reached == best.0 {
+                                        best.1 = match (best.1, done) {
+                                            (Some(a), Some(b)) => Some(a.min(b)),
+                                            (a, b) => a.or(b),
+                                        };
+                                    }
                                 }
                             }
+                            best
                         }
-                        best
-                    }
-                    if !matches(entry, 0) {
-                        return (0, None);
-                    }
-                    let ok = |i: usize, k: usize| matches(i, k) && at(i) <= deadline;
-                    extend(entry, 1, events.len(), steps.len(), &ok, &at)
-                }
-                FunnelMode::Strict => {
-                    let considered: Vec<usize> = (0..events.len())
-                        .filter(|&i| {
-                            activity.matches(store, events[i])
-                                || (0..steps.len()).any(|k| matches(i, k))
-                        })
-                        .collect();
-                    let Some(start) = considered.iter().position(|&i| i == entry) else {
-                        return (0, None);
-                    };
-                    if !matches(entry, 0) {
-                        return (0, None);
-                    }
-                    let mut reached = 1;
-                    while reached < steps.len() {
-                        match considered.get(start + reached) {
-                            Some(&i) if matches(i, reached) && at(i) <= deadline => reached += 1,
-                            _ => break,
+                        if !matches(entry, 0) {
+                            return (0, None);
                         }
+                        let ok = |i: usize, k: usize| matches(i, k) && at(i) <= deadline;
+                        extend(entry, 1, events.len(), steps.len(), &ok, &at)
                     }
-                    let done =
-                        (reached == steps.len()).then(|| at(considered[start + reached - 1]));
-                    (reached, done)
-                }
-                FunnelMode::AnyOrder => {
-                    if !(0..steps.len()).any(|k| matches(entry, k)) {
-                        return (0, None);
+                    FunnelMode::Strict => {
+                        let considered: Vec<usize> = (0..events.len())
+                            .filter(|&i| {
+                                activity.matches(store, events[i])
+                                    || (0..steps.len()).any(|k| matches(i, k))
+                            })
+                            .collect();
+                        let Some(start) = considered.iter().position(|&i| i == entry) else {
+                            return (0, None);
+                        };
+                        if !matches(entry, 0) {
+                            return (0, None);
+                        }
+                        let mut reached = 1;
+                        while reached < steps.len() {
+                            match considered.get(start + reached) {
+                                Some(&i) if matches(i, reached) && at(i) <= deadline => {
+                                    reached += 1
+                                }
+                                _ => break,
+                            }
+                        }
+                        let done =
+                            (reached == steps.len()).then(|| at(considered[start + reached - 1]));
+                        (reached, done)
                     }
-                    let firsts: Vec<Option<i64>> = (0..steps.len())
-                        .map(|k| {
-                            (0..events.len())
-                                .filter(|&i| {
-                                    matches(i, k) && at(i) >= at(entry) && at(i) <= deadline
-                                })
-                                .map(at)
-                                .min()
-                        })
-                        .collect();
-                    let reached = firsts.iter().flatten().count();
-                    let done = (reached == steps.len())
-                        .then(|| firsts.iter().flatten().copied().max().unwrap_or(0));
-                    (reached, done)
+                    FunnelMode::AnyOrder => {
+                        if !(0..steps.len()).any(|k| matches(entry, k)) {
+                            return (0, None);
+                        }
+                        let firsts: Vec<Option<i64>> = (0..steps.len())
+                            .map(|k| {
+                                (0..events.len())
+                                    .filter(|&i| {
+                                        matches(i, k) && at(i) >= at(entry) && at(i) <= deadline
+                                    })
+                                    .map(at)
+                                    .min()
+                            })
+                            .collect();
+                        let reached = firsts.iter().flatten().count();
+                        let done = (reached == steps.len())
+                            .then(|| firsts.iter().flatten().copied().max().unwrap_or(0));
+                        (reached, done)
+                    }
+                }
+            };
+            let mut reached = 0;
+            let mut best: Option<(i64, i64)> = None; // (completion, entry time)
+            for entry in 0..events.len() {
+                if at(entry) < from || at(entry) >= to {
+                    continue;
+                }
+                let (r, done) = from_entry(entry);
+                reached = reached.max(r);
+                if let Some(done) = done {
+                    let candidate = (done, at(entry));
+                    if best.is_none_or(|b| candidate.0 < b.0) {
+                        best = Some(candidate);
+                    }
                 }
             }
-        };
-        let mut reached = 0;
-        let mut best: Option<(i64, i64)> = None; // (completion, entry time)
-        for entry in 0..events.len() {
-            if at(entry) < from || at(entry) >= to {
-                continue;
-            }
-            let (r, done) = from_entry(entry);
-            reached = reached.max(r);
-            if let Some(done) = done {
-                let candidate = (done, at(entry));
-                if best.is_none_or(|b| candidate.0 < b.0) {
-                    best = Some(candidate);
-                }
-            }
-        }
-        (reached, best.map(|(done, entry)| done - entry))
-    }
-
-    proptest! {
-        #[test]
-        fn best_attempts_match_a_brute_force_reading_of_the_rules(
-            store in dataset(),
-            spec in funnel_spec(),
-            now in 0..4 * DAY,
-        ) {
-            let ctx = context_at(now);
-            if let Ok(plan) = Plan::new(&store, &ctx, &spec) {
-                let mut scratch = Scratch::default();
-                for customer in 0..store.customers.len() as CustomerIx {
-                    let fast = plan.best_attempt(&store, customer, &mut scratch);
-                    let slow = reference_attempt(&store, &ctx, &spec, customer);
-                    prop_assert_eq!((fast.reached, fast.seconds_to_convert), slow, "customer {}", customer);
-                }
-            }
+            (reached, best.map(|(done, entry)| done - entry))
         }
 
-        #[test]
-        fn random_funnels_never_panic_and_never_grow_along_the_steps(
-            store in dataset(),
-            spec in funnel_spec(),
-            now in 0..4 * DAY,
-        ) {
-            let ctx = context_at(now);
-            let groups = groups_of(&store, &[("ab", &[0, 1]), ("none", &[])]);
-            if let Ok(result) = run(&store, &ctx, &spec, None, Some(&groups)) {
-                for totals in std::iter::once(&result.totals).chain(result.groups.iter().map(|g| &g.totals)) {
-                    let counts = counts(totals);
-                    prop_assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
-                    let converted: usize = totals.time_to_convert.iter().map(|b| b.customers).sum();
-                    prop_assert_eq!(converted, *counts.last().unwrap_or(&0));
+        proptest! {
+            #[test]
+            fn best_attempts_match_a_brute_force_reading_of_the_rules(
+                store in dataset(),
+                spec in funnel_spec(),
+                now in 0..4 * DAY,
+            ) {
+                let ctx = context_at(now);
+                if let Ok(plan) = Plan::new(&store, &ctx, &spec) {
+                    let mut scratch = Scratch::default();
+                    for customer in 0..store.customers.len() as CustomerIx {
+                        let fast = plan.best_attempt(&store, customer, &mut scratch);
+                        let slow = reference_attempt(&store, &ctx, &spec, customer);
+                        prop_assert_eq!((fast.reached, fast.seconds_to_convert), slow, "customer {}", customer);
+                    }
                 }
-                for (k, step) in result.totals.steps.iter().enumerate() {
-                    let reached = step_customers(&store, &ctx, &spec, None, k, false).expect("valid");
-                    prop_assert_eq!(reached.len(), step.customers);
-                    if k > 0 {
-                        let dropped = step_customers(&store, &ctx, &spec, None, k, true).expect("valid");
-                        prop_assert_eq!(dropped.len(), step.dropped);
+            }
+
+            #[test]
+            fn random_funnels_never_panic_and_never_grow_along_the_steps(
+                store in dataset(),
+                spec in funnel_spec(),
+                now in 0..4 * DAY,
+            ) {
+                let ctx = context_at(now);
+                let groups = groups_of(&store, &[("ab", &[0, 1]), ("none", &[])]);
+                if let Ok(result) = run(&store, &ctx, &spec, None, Some(&groups)) {
+                    for totals in std::iter::once(&result.totals).chain(result.groups.iter().map(|g| &g.totals)) {
+                        let counts = counts(totals);
+                        prop_assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
+                        let converted: usize = totals.time_to_convert.iter().map(|b| b.customers).sum();
+                        prop_assert_eq!(converted, *counts.last().unwrap_or(&0));
+                    }
+                    for (k, step) in result.totals.steps.iter().enumerate() {
+                        let reached = step_customers(&store, &ctx, &spec, None, k, false).expect("valid");
+                        prop_assert_eq!(reached.len(), step.customers);
+                        if k > 0 {
+                            let dropped = step_customers(&store, &ctx, &spec, None, k, true).expect("valid");
+                            prop_assert_eq!(dropped.len(), step.dropped);
+                        }
                     }
                 }
             }

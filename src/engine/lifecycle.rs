@@ -324,10 +324,9 @@ impl Plan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::funnel::tests::{base, context_at, dataset, groups_of, store_of};
+    use crate::engine::funnel::tests::{base, context_at, groups_of, store_of};
     use crate::engine::population::everyone;
     use crate::engine::time::{parse_timestamp, WeekStart, DAY};
-    use proptest::prelude::*;
 
     const WEEK: i64 = 7 * DAY;
 
@@ -570,79 +569,87 @@ mod tests {
         assert_eq!(json["period"], "month");
     }
 
-    /// The documented rules with a calendar conversion per event: (new, returning, resurrecting,
-    /// dormant) per reported period.
-    fn reference(
-        store: &Store,
-        ctx: &Context,
-        spec: &LifecycleSpec,
-    ) -> Vec<(usize, usize, usize, usize)> {
-        let activity = EventMatcher::new(store, &spec.activity);
-        let current = ctx.period_index(spec.period, ctx.now);
-        let first = current - spec.periods as i64 + 1;
-        let mut counts = vec![(0, 0, 0, 0); spec.periods];
-        for customer in 0..store.customers.len() as CustomerIx {
-            let created = store.customers.created_at[customer as usize];
-            if created > ctx.now {
-                continue;
-            }
-            let creation = ctx.period_index(spec.period, created);
-            let active: std::collections::BTreeSet<i64> = store
-                .events
-                .of_customer(customer)
-                .filter(|&e| store.events.at[e] <= ctx.now && activity.matches(store, e))
-                .map(|e| ctx.period_index(spec.period, store.events.at[e]))
-                .collect();
-            for (i, count) in counts.iter_mut().enumerate() {
-                let p = first + i as i64;
-                match (active.contains(&p), active.contains(&(p - 1))) {
-                    (true, _) if p == creation => count.0 += 1,
-                    (true, true) => count.1 += 1,
-                    (true, false) => count.2 += 1,
-                    (false, true) => count.3 += 1,
-                    (false, false) => {}
+    /// Property tests, native only: `proptest` is not a dependency of the wasm test build.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) mod properties {
+        use super::*;
+        use crate::engine::funnel::tests::properties::dataset;
+        use proptest::prelude::*;
+
+        /// The documented rules with a calendar conversion per event: (new, returning, resurrecting,
+        /// dormant) per reported period.
+        fn reference(
+            store: &Store,
+            ctx: &Context,
+            spec: &LifecycleSpec,
+        ) -> Vec<(usize, usize, usize, usize)> {
+            let activity = EventMatcher::new(store, &spec.activity);
+            let current = ctx.period_index(spec.period, ctx.now);
+            let first = current - spec.periods as i64 + 1;
+            let mut counts = vec![(0, 0, 0, 0); spec.periods];
+            for customer in 0..store.customers.len() as CustomerIx {
+                let created = store.customers.created_at[customer as usize];
+                if created > ctx.now {
+                    continue;
+                }
+                let creation = ctx.period_index(spec.period, created);
+                let active: std::collections::BTreeSet<i64> = store
+                    .events
+                    .of_customer(customer)
+                    .filter(|&e| store.events.at[e] <= ctx.now && activity.matches(store, e))
+                    .map(|e| ctx.period_index(spec.period, store.events.at[e]))
+                    .collect();
+                for (i, count) in counts.iter_mut().enumerate() {
+                    let p = first + i as i64;
+                    match (active.contains(&p), active.contains(&(p - 1))) {
+                        (true, _) if p == creation => count.0 += 1,
+                        (true, true) => count.1 += 1,
+                        (true, false) => count.2 += 1,
+                        (false, true) => count.3 += 1,
+                        (false, false) => {}
+                    }
                 }
             }
+            counts
         }
-        counts
-    }
 
-    proptest! {
-        #[test]
-        fn counts_match_a_calendar_conversion_per_event(
-            store in dataset(),
-            period in prop::sample::select(vec![Period::Day, Period::Week, Period::Month]),
-            sunday in any::<bool>(),
-            periods in 1usize..8,
-            now in -2 * DAY..4 * DAY,
-        ) {
-            let mut ctx = context_at(now);
-            if sunday {
-                ctx.week_start = WeekStart::Sunday;
+        proptest! {
+            #[test]
+            fn counts_match_a_calendar_conversion_per_event(
+                store in dataset(),
+                period in prop::sample::select(vec![Period::Day, Period::Week, Period::Month]),
+                sunday in any::<bool>(),
+                periods in 1usize..8,
+                now in -2 * DAY..4 * DAY,
+            ) {
+                let mut ctx = context_at(now);
+                if sunday {
+                    ctx.week_start = WeekStart::Sunday;
+                }
+                let spec = spec(period, periods);
+                let result = run(&store, &ctx, &spec, None, None).expect("valid");
+                prop_assert_eq!(stages(&result.periods), reference(&store, &ctx, &spec));
             }
-            let spec = spec(period, periods);
-            let result = run(&store, &ctx, &spec, None, None).expect("valid");
-            prop_assert_eq!(stages(&result.periods), reference(&store, &ctx, &spec));
-        }
 
-        #[test]
-        fn random_lifecycles_never_panic_and_lists_match_counts(
-            store in dataset(),
-            period in prop::sample::select(vec![Period::Day, Period::Week, Period::Month]),
-            periods in 0usize..6,
-            now in -2 * DAY..4 * DAY,
-        ) {
-            let ctx = context_at(now);
-            let spec = spec(period, periods);
-            if let Ok(result) = run(&store, &ctx, &spec, None, None) {
-                prop_assert_eq!(result.periods.len(), periods);
-                for p in &result.periods {
-                    prop_assert!(p.new + p.returning + p.resurrecting + p.dormant <= store.customers.len());
-                    let list = |stage| stage_customers(&store, &ctx, &spec, None, p.index, stage).expect("valid").len();
-                    prop_assert_eq!(list(LifecycleStage::New), p.new);
-                    prop_assert_eq!(list(LifecycleStage::Returning), p.returning);
-                    prop_assert_eq!(list(LifecycleStage::Resurrecting), p.resurrecting);
-                    prop_assert_eq!(list(LifecycleStage::Dormant), p.dormant);
+            #[test]
+            fn random_lifecycles_never_panic_and_lists_match_counts(
+                store in dataset(),
+                period in prop::sample::select(vec![Period::Day, Period::Week, Period::Month]),
+                periods in 0usize..6,
+                now in -2 * DAY..4 * DAY,
+            ) {
+                let ctx = context_at(now);
+                let spec = spec(period, periods);
+                if let Ok(result) = run(&store, &ctx, &spec, None, None) {
+                    prop_assert_eq!(result.periods.len(), periods);
+                    for p in &result.periods {
+                        prop_assert!(p.new + p.returning + p.resurrecting + p.dormant <= store.customers.len());
+                        let list = |stage| stage_customers(&store, &ctx, &spec, None, p.index, stage).expect("valid").len();
+                        prop_assert_eq!(list(LifecycleStage::New), p.new);
+                        prop_assert_eq!(list(LifecycleStage::Returning), p.returning);
+                        prop_assert_eq!(list(LifecycleStage::Resurrecting), p.resurrecting);
+                        prop_assert_eq!(list(LifecycleStage::Dormant), p.dormant);
+                    }
                 }
             }
         }

@@ -613,10 +613,9 @@ impl UniqueCounter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::funnel::tests::{context_at, dataset, store_of};
+    use crate::engine::funnel::tests::{context_at, store_of};
     use crate::engine::population::everyone;
     use crate::engine::time::DAY;
-    use proptest::prelude::*;
 
     fn spec() -> PathsSpec {
         serde_json::from_str("{}").expect("all fields have defaults")
@@ -1000,217 +999,227 @@ mod tests {
         assert_eq!(back, anchored);
     }
 
-    fn paths_spec() -> impl Strategy<Value = PathsSpec> {
-        let kind = prop::sample::select(vec!["visit", "cart", "purchase", "message_sent", "nope"]);
-        let anchor = (0..3usize, kind.clone()).prop_map(|(side, event)| match side {
-            0 => PathAnchor::None,
-            1 => PathAnchor::Start {
-                event: EventFilter::of(event),
-            },
-            _ => PathAnchor::End {
-                event: EventFilter::of(event),
-            },
-        });
-        (
-            0u32..120,
-            anchor,
-            0usize..12,
-            prop::collection::vec(kind, 0..2),
-            prop::sample::select(vec!["$activity", "$any"]),
-            0usize..4,
-        )
-            .prop_map(|(gap, anchor, steps, hidden, events, top)| PathsSpec {
-                session_gap_minutes: gap * 30,
+    /// Property tests, native only: `proptest` is not a dependency of the wasm test build.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) mod properties {
+        use super::*;
+        use crate::engine::funnel::tests::properties::dataset;
+        use proptest::prelude::*;
+
+        fn paths_spec() -> impl Strategy<Value = PathsSpec> {
+            let kind =
+                prop::sample::select(vec!["visit", "cart", "purchase", "message_sent", "nope"]);
+            let anchor = (0..3usize, kind.clone()).prop_map(|(side, event)| match side {
+                0 => PathAnchor::None,
+                1 => PathAnchor::Start {
+                    event: EventFilter::of(event),
+                },
+                _ => PathAnchor::End {
+                    event: EventFilter::of(event),
+                },
+            });
+            (
+                0u32..120,
                 anchor,
-                steps,
-                hidden: hidden.into_iter().map(str::to_owned).collect(),
-                events: EventFilter::of(events),
-                top,
-                from: None,
-                to: None,
-            })
-    }
+                0usize..12,
+                prop::collection::vec(kind, 0..2),
+                prop::sample::select(vec!["$activity", "$any"]),
+                0usize..4,
+            )
+                .prop_map(|(gap, anchor, steps, hidden, events, top)| PathsSpec {
+                    session_gap_minutes: gap * 30,
+                    anchor,
+                    steps,
+                    hidden: hidden.into_iter().map(str::to_owned).collect(),
+                    events: EventFilter::of(events),
+                    top,
+                    from: None,
+                    to: None,
+                })
+        }
 
-    /// Nodes as (step, label, customers) and links as (step, source, target, customers), sorted.
-    type Flat = (
-        Vec<(usize, String, usize)>,
-        Vec<(usize, String, String, usize)>,
-        usize,
-    );
+        /// Nodes as (step, label, customers) and links as (step, source, target, customers), sorted.
+        type Flat = (
+            Vec<(usize, String, usize)>,
+            Vec<(usize, String, String, usize)>,
+            usize,
+        );
 
-    /// The documented rules, evaluated naively with names and sets.
-    fn reference(store: &Store, ctx: &Context, spec: &PathsSpec) -> Flat {
-        use std::collections::{BTreeMap, BTreeSet};
-        let events = EventMatcher::new(store, &spec.events);
-        let (side, anchor) = match &spec.anchor {
-            PathAnchor::None => (None, None),
-            PathAnchor::Start { event } => (
-                Some(AnchorSide::Start),
-                Some(EventMatcher::new(store, event)),
-            ),
-            PathAnchor::End { event } => {
-                (Some(AnchorSide::End), Some(EventMatcher::new(store, event)))
-            }
-        };
-        let is_anchor = |e: usize| anchor.as_ref().is_some_and(|a| a.matches(store, e));
-        let name = |e: usize| {
-            store
-                .event_types
-                .name(store.events.event_type[e] as u32)
-                .to_owned()
-        };
-        // (customer, first step, names) of every path.
-        let mut paths: Vec<(CustomerIx, usize, Vec<String>)> = Vec::new();
-        for customer in 0..store.customers.len() as CustomerIx {
-            let kept: Vec<usize> = store
-                .events
-                .of_customer(customer)
-                .filter(|&e| store.events.at[e] <= ctx.now)
-                .filter(|&e| !spec.hidden.contains(&name(e)))
-                .filter(|&e| events.matches(store, e) || is_anchor(e))
-                .collect();
-            let mut sessions: Vec<Vec<usize>> = Vec::new();
-            for (i, &e) in kept.iter().enumerate() {
-                let gap = i > 0
-                    && store.events.at[e] - store.events.at[kept[i - 1]]
-                        > spec.session_gap_minutes as i64 * 60;
-                if i == 0 || gap {
-                    sessions.push(Vec::new());
+        /// The documented rules, evaluated naively with names and sets.
+        fn reference(store: &Store, ctx: &Context, spec: &PathsSpec) -> Flat {
+            use std::collections::{BTreeMap, BTreeSet};
+            let events = EventMatcher::new(store, &spec.events);
+            let (side, anchor) = match &spec.anchor {
+                PathAnchor::None => (None, None),
+                PathAnchor::Start { event } => (
+                    Some(AnchorSide::Start),
+                    Some(EventMatcher::new(store, event)),
+                ),
+                PathAnchor::End { event } => {
+                    (Some(AnchorSide::End), Some(EventMatcher::new(store, event)))
                 }
-                sessions.last_mut().expect("session").push(e);
-            }
-            for session in sessions {
-                let (slice, first_step): (Vec<usize>, usize) = match side {
-                    None => (session.iter().take(spec.steps).copied().collect(), 0),
-                    Some(side) => {
-                        let Some(at) = session.iter().position(|&e| is_anchor(e)) else {
-                            continue;
-                        };
-                        if side == AnchorSide::Start {
-                            (session[at..].iter().take(spec.steps).copied().collect(), 0)
-                        } else {
-                            let start = (at + 1).saturating_sub(spec.steps);
-                            (session[start..=at].to_vec(), spec.steps - (at + 1 - start))
+            };
+            let is_anchor = |e: usize| anchor.as_ref().is_some_and(|a| a.matches(store, e));
+            let name = |e: usize| {
+                store
+                    .event_types
+                    .name(store.events.event_type[e] as u32)
+                    .to_owned()
+            };
+            // (customer, first step, names) of every path.
+            let mut paths: Vec<(CustomerIx, usize, Vec<String>)> = Vec::new();
+            for customer in 0..store.customers.len() as CustomerIx {
+                let kept: Vec<usize> = store
+                    .events
+                    .of_customer(customer)
+                    .filter(|&e| store.events.at[e] <= ctx.now)
+                    .filter(|&e| !spec.hidden.contains(&name(e)))
+                    .filter(|&e| events.matches(store, e) || is_anchor(e))
+                    .collect();
+                let mut sessions: Vec<Vec<usize>> = Vec::new();
+                for (i, &e) in kept.iter().enumerate() {
+                    let gap = i > 0
+                        && store.events.at[e] - store.events.at[kept[i - 1]]
+                            > spec.session_gap_minutes as i64 * 60;
+                    if i == 0 || gap {
+                        sessions.push(Vec::new());
+                    }
+                    sessions.last_mut().expect("session").push(e);
+                }
+                for session in sessions {
+                    let (slice, first_step): (Vec<usize>, usize) = match side {
+                        None => (session.iter().take(spec.steps).copied().collect(), 0),
+                        Some(side) => {
+                            let Some(at) = session.iter().position(|&e| is_anchor(e)) else {
+                                continue;
+                            };
+                            if side == AnchorSide::Start {
+                                (session[at..].iter().take(spec.steps).copied().collect(), 0)
+                            } else {
+                                let start = (at + 1).saturating_sub(spec.steps);
+                                (session[start..=at].to_vec(), spec.steps - (at + 1 - start))
+                            }
                         }
+                    };
+                    if slice.len() >= 2 {
+                        paths.push((customer, first_step, slice.into_iter().map(name).collect()));
                     }
-                };
-                if slice.len() >= 2 {
-                    paths.push((customer, first_step, slice.into_iter().map(name).collect()));
                 }
             }
-        }
-        let mut raw: BTreeMap<(usize, String, String), BTreeSet<CustomerIx>> = BTreeMap::new();
-        for (customer, first, names) in &paths {
-            for (i, pair) in names.windows(2).enumerate() {
-                raw.entry((first + i, pair[0].clone(), pair[1].clone()))
-                    .or_default()
-                    .insert(*customer);
+            let mut raw: BTreeMap<(usize, String, String), BTreeSet<CustomerIx>> = BTreeMap::new();
+            for (customer, first, names) in &paths {
+                for (i, pair) in names.windows(2).enumerate() {
+                    raw.entry((first + i, pair[0].clone(), pair[1].clone()))
+                        .or_default()
+                        .insert(*customer);
+                }
             }
-        }
-        let mut ranked: Vec<_> = raw
-            .iter()
-            .map(|(key, set)| (set.len(), key.clone()))
-            .collect();
-        ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        let mut shown: BTreeSet<(usize, String)> = BTreeSet::new();
-        for (_, (step, source, target)) in ranked.into_iter().take(spec.top) {
-            shown.insert((step, source));
-            shown.insert((step + 1, target));
-        }
-        let mut nodes: BTreeMap<(usize, String), BTreeSet<CustomerIx>> = BTreeMap::new();
-        let mut links: BTreeMap<(usize, String, String), BTreeSet<CustomerIx>> = BTreeMap::new();
-        for (customer, first, names) in &paths {
-            let labels: Vec<String> = names
+            let mut ranked: Vec<_> = raw
                 .iter()
-                .enumerate()
-                .map(|(i, n)| {
-                    if shown.contains(&(first + i, n.clone())) {
-                        n.clone()
-                    } else {
-                        OTHER_LABEL.to_owned()
-                    }
+                .map(|(key, set)| (set.len(), key.clone()))
+                .collect();
+            ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let mut shown: BTreeSet<(usize, String)> = BTreeSet::new();
+            for (_, (step, source, target)) in ranked.into_iter().take(spec.top) {
+                shown.insert((step, source));
+                shown.insert((step + 1, target));
+            }
+            let mut nodes: BTreeMap<(usize, String), BTreeSet<CustomerIx>> = BTreeMap::new();
+            let mut links: BTreeMap<(usize, String, String), BTreeSet<CustomerIx>> =
+                BTreeMap::new();
+            for (customer, first, names) in &paths {
+                let labels: Vec<String> = names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| {
+                        if shown.contains(&(first + i, n.clone())) {
+                            n.clone()
+                        } else {
+                            OTHER_LABEL.to_owned()
+                        }
+                    })
+                    .collect();
+                for (i, label) in labels.iter().enumerate() {
+                    nodes
+                        .entry((first + i, label.clone()))
+                        .or_default()
+                        .insert(*customer);
+                }
+                for (i, pair) in labels.windows(2).enumerate() {
+                    links
+                        .entry((first + i, pair[0].clone(), pair[1].clone()))
+                        .or_default()
+                        .insert(*customer);
+                }
+            }
+            let customers: BTreeSet<CustomerIx> = paths.iter().map(|p| p.0).collect();
+            (
+                nodes
+                    .into_iter()
+                    .map(|((step, label), set)| (step, label, set.len()))
+                    .collect(),
+                links
+                    .into_iter()
+                    .map(|((step, a, b), set)| (step, a, b, set.len()))
+                    .collect(),
+                customers.len(),
+            )
+        }
+
+        fn flatten(result: &PathsResult) -> Flat {
+            let mut nodes: Vec<_> = result
+                .nodes
+                .iter()
+                .map(|n| (n.step, n.label.clone(), n.customers))
+                .collect();
+            nodes.sort();
+            let mut links: Vec<_> = result
+                .links
+                .iter()
+                .map(|l| {
+                    let (s, t) = (&result.nodes[l.source], &result.nodes[l.target]);
+                    (s.step, s.label.clone(), t.label.clone(), l.customers)
                 })
                 .collect();
-            for (i, label) in labels.iter().enumerate() {
-                nodes
-                    .entry((first + i, label.clone()))
-                    .or_default()
-                    .insert(*customer);
-            }
-            for (i, pair) in labels.windows(2).enumerate() {
-                links
-                    .entry((first + i, pair[0].clone(), pair[1].clone()))
-                    .or_default()
-                    .insert(*customer);
-            }
-        }
-        let customers: BTreeSet<CustomerIx> = paths.iter().map(|p| p.0).collect();
-        (
-            nodes
-                .into_iter()
-                .map(|((step, label), set)| (step, label, set.len()))
-                .collect(),
-            links
-                .into_iter()
-                .map(|((step, a, b), set)| (step, a, b, set.len()))
-                .collect(),
-            customers.len(),
-        )
-    }
-
-    fn flatten(result: &PathsResult) -> Flat {
-        let mut nodes: Vec<_> = result
-            .nodes
-            .iter()
-            .map(|n| (n.step, n.label.clone(), n.customers))
-            .collect();
-        nodes.sort();
-        let mut links: Vec<_> = result
-            .links
-            .iter()
-            .map(|l| {
-                let (s, t) = (&result.nodes[l.source], &result.nodes[l.target]);
-                (s.step, s.label.clone(), t.label.clone(), l.customers)
-            })
-            .collect();
-        links.sort();
-        (nodes, links, result.customers)
-    }
-
-    proptest! {
-        #[test]
-        fn results_match_a_naive_reading_of_the_rules(
-            store in dataset(),
-            spec in paths_spec(),
-            now in 0..4 * DAY,
-        ) {
-            let ctx = context_at(now);
-            if let Ok(result) = run(&store, &ctx, &spec, None) {
-                prop_assert_eq!(flatten(&result), reference(&store, &ctx, &spec));
-            }
+            links.sort();
+            (nodes, links, result.customers)
         }
 
-        #[test]
-        fn random_paths_never_panic_and_links_fit_their_nodes(
-            store in dataset(),
-            spec in paths_spec(),
-            now in 0..4 * DAY,
-        ) {
-            let ctx = context_at(now);
-            if let Ok(result) = run(&store, &ctx, &spec, None) {
-                for l in &result.links {
-                    prop_assert!(l.customers <= result.nodes[l.source].customers);
-                    prop_assert!(l.customers <= result.nodes[l.target].customers);
-                    let source = &result.nodes[l.source];
-                    let target = &result.nodes[l.target];
-                    let behind = link_customers(&store, &ctx, &spec, None, source.step, &source.label, &target.label)
-                        .expect("valid");
-                    prop_assert_eq!(behind.len(), l.customers);
+        proptest! {
+            #[test]
+            fn results_match_a_naive_reading_of_the_rules(
+                store in dataset(),
+                spec in paths_spec(),
+                now in 0..4 * DAY,
+            ) {
+                let ctx = context_at(now);
+                if let Ok(result) = run(&store, &ctx, &spec, None) {
+                    prop_assert_eq!(flatten(&result), reference(&store, &ctx, &spec));
                 }
-                for n in &result.nodes {
-                    prop_assert!(n.customers <= result.customers);
-                    let behind = node_customers(&store, &ctx, &spec, None, n.step, &n.label).expect("valid");
-                    prop_assert_eq!(behind.len(), n.customers);
+            }
+
+            #[test]
+            fn random_paths_never_panic_and_links_fit_their_nodes(
+                store in dataset(),
+                spec in paths_spec(),
+                now in 0..4 * DAY,
+            ) {
+                let ctx = context_at(now);
+                if let Ok(result) = run(&store, &ctx, &spec, None) {
+                    for l in &result.links {
+                        prop_assert!(l.customers <= result.nodes[l.source].customers);
+                        prop_assert!(l.customers <= result.nodes[l.target].customers);
+                        let source = &result.nodes[l.source];
+                        let target = &result.nodes[l.target];
+                        let behind = link_customers(&store, &ctx, &spec, None, source.step, &source.label, &target.label)
+                            .expect("valid");
+                        prop_assert_eq!(behind.len(), l.customers);
+                    }
+                    for n in &result.nodes {
+                        prop_assert!(n.customers <= result.customers);
+                        let behind = node_customers(&store, &ctx, &spec, None, n.step, &n.label).expect("valid");
+                        prop_assert_eq!(behind.len(), n.customers);
+                    }
                 }
             }
         }
