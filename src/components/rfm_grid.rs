@@ -70,7 +70,6 @@ pub fn RfmGrid(data: Arc<Dataset>) -> impl IntoView {
                     .map(|f| {
                         let cell = result.grid[r - 1][f - 1];
                         let level = cell.customers as f64 / most as f64;
-                        let strong = level > 0.55;
                         let label = fill(
                             t.rfm_cell,
                             &[
@@ -81,7 +80,7 @@ pub fn RfmGrid(data: Arc<Dataset>) -> impl IntoView {
                             ],
                         );
                         view! {
-                            <td class="crm-num crm-heat" class:crm-heat-strong=strong
+                            <td class="crm-num crm-heat"
                                 style=format!("--crm-shade:{level:.3}") title=label.clone()>
                                 {format::count(cell.customers)}
                                 <span class="crm-visually-hidden">{format!(", {label}")}</span>
