@@ -18,11 +18,12 @@ from datetime import datetime
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import datasets  # noqa: E402
+import funnels  # noqa: E402
 import retention  # noqa: E402
 import segments  # noqa: E402
 import warehouse  # noqa: E402
 
-ANALYSES = [("retention", retention), ("segments", segments)]
+ANALYSES = [("retention", retention), ("segments", segments), ("funnels", funnels)]
 
 
 def datasets_to_check(cli, scratch):
