@@ -1,7 +1,12 @@
 //! The Cohorts page's state: the retention spec, the segment filter, what the cells show and the
 //! comparison, all in the URL so a view can be shared.
 
-use crate::engine::retention::{CohortType, Counting, RetentionSpec, Windows};
+use serde::{Deserialize, Serialize};
+
+use crate::engine::filter::EventFilter;
+use crate::engine::population::Breakdown;
+use crate::engine::retention::{CohortType, Counting, MeanKind, PercentOf, RetentionSpec, Windows};
+use crate::engine::Period;
 
 /// What the cells and curves show.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -117,8 +122,8 @@ impl CohortView {
         let mut ignored = Vec::new();
         let mut view = CohortView::default();
         if let Some(text) = param(SPEC) {
-            match serde_json::from_str::<RetentionSpec>(&text) {
-                Ok(spec) => view.spec = spec,
+            match serde_json::from_str::<UrlSpec>(&text) {
+                Ok(spec) => view.spec = spec.into_spec(),
                 Err(_) => ignored.push(SPEC),
             }
         }
@@ -148,7 +153,8 @@ impl CohortView {
     pub fn to_params(&self) -> Vec<(&'static str, String)> {
         let mut params = Vec::new();
         if self.spec != RetentionSpec::default() {
-            params.push((SPEC, serde_json::to_string(&self.spec).unwrap_or_default()));
+            let url = UrlSpec::of(&self.spec);
+            params.push((SPEC, serde_json::to_string(&url).unwrap_or_default()));
         }
         if let Some(id) = &self.filter {
             params.push((FILTER, id.clone()));
@@ -166,6 +172,121 @@ impl CohortView {
 /// Text that is not a list of brackets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BadBrackets;
+
+/// A retention spec as the URL carries it: the JSON of [`RetentionSpec`] (so a spec from
+/// `docs/query-spec.md` pastes in), except that a breakdown can only be by attribute. Keeping
+/// segment rules out of the URL keeps their (large) parser out of the app until it needs one.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+struct UrlSpec {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start: Option<EventFilter>,
+    #[serde(rename = "return", skip_serializing_if = "Option::is_none")]
+    return_event: Option<EventFilter>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cohort: Option<CohortType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    period: Option<Period>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    periods: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cohorts: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    to: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    windows: Option<Windows>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    counting: Option<Counting>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    brackets: Option<Vec<[u32; 2]>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    min_occurrences: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    percent_of: Option<PercentOf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mean: Option<MeanKind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    small_cohort: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    breakdown: Option<UrlBreakdown>,
+}
+
+/// `{"by": "attribute", "attribute": "plan", "limit": 6}`.
+#[derive(Debug, Serialize, Deserialize)]
+struct UrlBreakdown {
+    by: AttributeOnly,
+    attribute: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    limit: Option<usize>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum AttributeOnly {
+    Attribute,
+}
+
+impl UrlSpec {
+    /// The non-default parts of `spec`.
+    fn of(spec: &RetentionSpec) -> UrlSpec {
+        let d = RetentionSpec::default();
+        let changed = |same: bool| !same;
+        UrlSpec {
+            start: changed(spec.start == d.start).then(|| spec.start.clone()),
+            return_event: changed(spec.return_event == d.return_event)
+                .then(|| spec.return_event.clone()),
+            cohort: changed(spec.cohort == d.cohort).then_some(spec.cohort),
+            period: changed(spec.period == d.period).then_some(spec.period),
+            periods: changed(spec.periods == d.periods).then_some(spec.periods),
+            cohorts: changed(spec.cohorts == d.cohorts).then_some(spec.cohorts),
+            from: spec.from.clone(),
+            to: spec.to.clone(),
+            windows: changed(spec.windows == d.windows).then_some(spec.windows),
+            counting: changed(spec.counting == d.counting).then_some(spec.counting),
+            brackets: spec.brackets.clone(),
+            min_occurrences: changed(spec.min_occurrences == d.min_occurrences)
+                .then_some(spec.min_occurrences),
+            percent_of: changed(spec.percent_of == d.percent_of).then_some(spec.percent_of),
+            mean: changed(spec.mean == d.mean).then_some(spec.mean),
+            small_cohort: changed(spec.small_cohort == d.small_cohort).then_some(spec.small_cohort),
+            breakdown: match &spec.breakdown {
+                Some(Breakdown::Attribute { attribute, limit }) => Some(UrlBreakdown {
+                    by: AttributeOnly::Attribute,
+                    attribute: attribute.clone(),
+                    limit: Some(*limit),
+                }),
+                _ => None,
+            },
+        }
+    }
+
+    fn into_spec(self) -> RetentionSpec {
+        let d = RetentionSpec::default();
+        RetentionSpec {
+            start: self.start.unwrap_or(d.start),
+            return_event: self.return_event.unwrap_or(d.return_event),
+            cohort: self.cohort.unwrap_or(d.cohort),
+            period: self.period.unwrap_or(d.period),
+            periods: self.periods.unwrap_or(d.periods),
+            cohorts: self.cohorts.unwrap_or(d.cohorts),
+            from: self.from,
+            to: self.to,
+            windows: self.windows.unwrap_or(d.windows),
+            counting: self.counting.unwrap_or(d.counting),
+            brackets: self.brackets,
+            min_occurrences: self.min_occurrences.unwrap_or(d.min_occurrences),
+            percent_of: self.percent_of.unwrap_or(d.percent_of),
+            mean: self.mean.unwrap_or(d.mean),
+            small_cohort: self.small_cohort.unwrap_or(d.small_cohort),
+            breakdown: self.breakdown.map(|b| Breakdown::Attribute {
+                attribute: b.attribute,
+                limit: b.limit.unwrap_or(10),
+            }),
+        }
+    }
+}
 
 /// Parses "1-3, 4-7, 8-14" into brackets; `Ok(None)` for an empty text. The engine checks order.
 pub fn parse_brackets(text: &str) -> Result<Option<Vec<[u32; 2]>>, BadBrackets> {
@@ -203,7 +324,6 @@ pub fn format_brackets(brackets: &Option<Vec<[u32; 2]>>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::Period;
 
     #[test]
     fn views_round_trip_through_url_parameters() {
