@@ -5,7 +5,7 @@
 //! and field it is about (`events[1042].at: invalid RFC 3339 timestamp`).
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
@@ -251,11 +251,10 @@ impl Store {
         for bytes in pages {
             staging.next_cursor = None;
             let mut de = serde_json::Deserializer::from_slice(bytes);
-            let mut track = serde_path_to_error::Track::new();
-            let tracked = serde_path_to_error::Deserializer::new(&mut de, &mut track);
-            if let Err(err) = RecordsSeed(&mut staging).deserialize(tracked) {
-                let err = serde_path_to_error::Error::new(track.path(), err);
-                return Err(path_error("events", err));
+            // Tracking the JSON path of every value costs more than parsing it: read without,
+            // and only on an error read the page again, tracked, to say where it is.
+            if let Err(err) = RecordsSeed(&mut staging).deserialize(&mut de) {
+                return Err(locate_event_error(bytes, &staging, err));
             }
             de.end().map_err(|e| IngestError {
                 path: "events".into(),
@@ -371,6 +370,40 @@ struct Staging<'a> {
     props: Vec<(PropKeyId, PropValueId)>,
     unknown_customers: usize,
     next_cursor: Option<String>,
+}
+
+/// The error of an events page with its path (`events[1042].at`), found by reading the page
+/// again with path tracking into throwaway copies of the interners.
+fn locate_event_error(
+    bytes: &[u8],
+    staging: &Staging<'_>,
+    plain: serde_json::Error,
+) -> IngestError {
+    let (mut types, mut keys, mut values) = (
+        staging.event_types.clone(),
+        staging.prop_keys.clone(),
+        staging.prop_values.clone(),
+    );
+    let mut scratch = Staging {
+        customers: staging.customers,
+        event_types: &mut types,
+        prop_keys: &mut keys,
+        prop_values: &mut values,
+        rows: Vec::new(),
+        props: Vec::new(),
+        unknown_customers: 0,
+        next_cursor: None,
+    };
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let mut track = serde_path_to_error::Track::new();
+    let tracked = serde_path_to_error::Deserializer::new(&mut de, &mut track);
+    match RecordsSeed(&mut scratch).deserialize(tracked) {
+        Err(err) => path_error("events", serde_path_to_error::Error::new(track.path(), err)),
+        Ok(()) => IngestError {
+            path: "events".into(),
+            message: plain.to_string(),
+        },
+    }
 }
 
 fn hash_id(id: &str) -> u64 {

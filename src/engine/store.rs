@@ -4,7 +4,8 @@
 //! pass over a customer's slice answers most questions about that customer. Strings that repeat
 //! (event types, property keys and values) are interned to small integers.
 
-use std::collections::HashMap;
+// FxHash: the keys are our own data, not attacker-chosen, and hashing is on the ingest hot path.
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::model::{AttributeType, Consent, Meta};
 

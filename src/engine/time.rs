@@ -61,9 +61,73 @@ impl Zone {
 
 /// Parses an RFC 3339 timestamp to unix seconds (sub-seconds are dropped).
 pub fn parse_timestamp(text: &str) -> Option<i64> {
-    DateTime::parse_from_rfc3339(text)
-        .ok()
-        .map(|t| t.timestamp())
+    fast_rfc3339(text.as_bytes()).or_else(|| {
+        DateTime::parse_from_rfc3339(text)
+            .ok()
+            .map(|t| t.timestamp())
+    })
+}
+
+/// The common shape `YYYY-MM-DDTHH:MM:SS[.fff…](Z|±HH:MM)`, read without chrono's general parser
+/// (ingest parses a million of these). Anything else, including out-of-range fields, returns
+/// `None` so that chrono decides, with its exact rules.
+fn fast_rfc3339(b: &[u8]) -> Option<i64> {
+    let digits = |range: std::ops::Range<usize>| -> Option<i64> {
+        let mut n = 0i64;
+        for &c in b.get(range)? {
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            n = n * 10 + (c - b'0') as i64;
+        }
+        Some(n)
+    };
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b'T' | b't')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    let (hour, minute, second) = (digits(11..13)?, digits(14..16)?, digits(17..19)?);
+    // Leap seconds and impossible dates go to chrono.
+    if !(1..=12).contains(&month) || day < 1 || hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let mut i = 19;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+    }
+    let offset = match b.get(i)? {
+        b'Z' | b'z' if b.len() == i + 1 => 0,
+        sign @ (b'+' | b'-') if b.len() == i + 6 && b[i + 3] == b':' => {
+            let (h, m) = (digits(i + 1..i + 3)?, digits(i + 4..i + 6)?);
+            if h > 23 || m > 59 {
+                return None;
+            }
+            let minutes = h * 60 + m;
+            if *sign == b'+' {
+                minutes
+            } else {
+                -minutes
+            }
+        }
+        _ => return None,
+    };
+    let date = NaiveDate::from_ymd_opt(year as i32, month as u32, day as u32)?;
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1)?;
+    let days = (date - epoch).num_days();
+    Some(days * 86_400 + hour * 3_600 + minute * 60 + second - offset * 60)
 }
 
 /// Parses an RFC 3339 timestamp, or a plain `YYYY-MM-DD` date taken as local midnight in `zone`.
@@ -217,6 +281,38 @@ mod tests {
         );
         let first = ctx.period_first_day(Period::Week, ctx.period_index(Period::Week, sunday));
         assert_eq!(first, NaiveDate::from_ymd_opt(2026, 3, 1).expect("date"));
+    }
+
+    #[test]
+    fn the_fast_timestamp_path_agrees_with_chrono() {
+        let chrono_parse = |t: &str| DateTime::parse_from_rfc3339(t).ok().map(|d| d.timestamp());
+        for text in [
+            "2026-03-01T23:30:00Z",
+            "2026-03-01T23:30:00+09:00",
+            "2026-03-01T23:30:00.123456-05:30",
+            "1969-12-31T23:59:59Z",
+            "2024-02-29T12:00:00+00:00",
+            "2026-12-31t00:00:00z",
+            "0001-01-01T00:00:00Z",
+            "9999-12-31T23:59:59+14:00",
+        ] {
+            assert_eq!(fast_rfc3339(text.as_bytes()), chrono_parse(text), "{text}");
+            assert_eq!(parse_timestamp(text), chrono_parse(text), "{text}");
+        }
+        // Shapes the fast path leaves to chrono, which then decides.
+        for text in [
+            "2026-02-30T00:00:00Z",
+            "2026-03-01T24:00:00Z",
+            "2016-12-31T23:59:60Z",
+            "2026-03-01 23:30:00Z",
+            "2026-03-01T23:30:00",
+            "2026-03-01T23:30:00.Z",
+            "2026-03-01T23:30:00+0900",
+            "2026-3-1T23:30:00Z",
+            "",
+        ] {
+            assert_eq!(parse_timestamp(text), chrono_parse(text), "{text:?}");
+        }
     }
 
     #[test]
