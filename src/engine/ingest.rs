@@ -4,8 +4,8 @@
 //! event. Customers are few, so they go through the `model` types. Every error names the record
 //! and field it is about (`events[1042].at: invalid RFC 3339 timestamp`).
 
-use std::borrow::Cow;
 use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
 use std::fmt;
 use std::hash::{DefaultHasher, Hash, Hasher};
 

@@ -1148,6 +1148,8 @@ pub(crate) mod tests {
         assert!(total > 0.0 && total <= headline.revenue + 1.0);
     }
 
+    /// Property tests, native only: `proptest` is not a dependency of the wasm test build.
+    #[cfg(not(target_arch = "wasm32"))]
     mod properties {
         use proptest::prelude::*;
 

@@ -1217,7 +1217,8 @@ mod tests {
     }
 }
 
-#[cfg(test)]
+/// Property tests, native only: `proptest` is not a dependency of the wasm test build.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod invariants {
     use proptest::prelude::*;
 

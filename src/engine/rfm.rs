@@ -1007,6 +1007,8 @@ mod tests {
         );
     }
 
+    /// Property tests, native only: `proptest` is not a dependency of the wasm test build.
+    #[cfg(not(target_arch = "wasm32"))]
     mod properties {
         use proptest::prelude::*;
 
