@@ -1,6 +1,8 @@
 //! Charts as SVG strings, drawn with plotters from plain data: no DOM needed, so they are
 //! tested natively and the views only place the markup.
 
+pub mod funnel_bars;
+pub mod lifecycle_bars;
 pub mod retention_curves;
 pub mod sparkline;
 pub mod trend;

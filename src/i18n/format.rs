@@ -147,9 +147,32 @@ pub fn unix_date(unix: i64, zone: &Zone, locale: Locale) -> String {
     date(zone.date(unix), locale)
 }
 
+/// A duration in the largest unit that keeps it readable: `2.5 days`, `3.0 hours`, `12 minutes`.
+pub fn duration(seconds: f64, t: &super::Texts) -> String {
+    if !seconds.is_finite() {
+        return "—".into();
+    }
+    if seconds >= 86_400.0 {
+        super::fill(t.dur_days, &[&decimal(seconds / 86_400.0, 1)])
+    } else if seconds >= 3_600.0 {
+        super::fill(t.dur_hours, &[&decimal(seconds / 3_600.0, 1)])
+    } else {
+        super::fill(t.dur_minutes, &[&decimal(seconds / 60.0, 0)])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_pick_a_readable_unit() {
+        let en = super::super::Locale::En.texts();
+        assert_eq!(duration(2.5 * 86_400.0, en), "2.5 days");
+        assert_eq!(duration(5_400.0, en), "1.5 hours");
+        assert_eq!(duration(720.0, super::super::Locale::Ko.texts()), "12분");
+        assert_eq!(duration(f64::NAN, en), "—");
+    }
 
     #[test]
     fn integers_group_by_thousands() {

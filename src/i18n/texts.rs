@@ -547,4 +547,60 @@ pub struct Texts {
     pub rfm_hibernating: &'static str,
     /// Other
     pub rfm_other: &'static str,
+    /// Funnel
+    pub funnel_title: &'static str,
+    /// How many customers go from the first step through the last within the window, and where they drop off.
+    pub funnel_intro: &'static str,
+    /// Step {0}
+    pub step_n: &'static str,
+    /// Add step
+    pub add_step: &'static str,
+    /// Remove step {0}
+    pub remove_step: &'static str,
+    /// Conversion window (days)
+    pub funnel_window: &'static str,
+    /// Order of steps
+    pub funnel_mode: &'static str,
+    /// In order, other events in between allowed
+    pub mode_ordered: &'static str,
+    /// Strictly one right after another
+    pub mode_strict: &'static str,
+    /// Any order
+    pub mode_any: &'static str,
+    /// Customers at each step
+    pub funnel_chart_title: &'static str,
+    /// Step
+    pub funnel_step: &'static str,
+    /// Of step 1
+    pub funnel_of_start: &'static str,
+    /// Of previous step
+    pub funnel_of_previous: &'static str,
+    /// Dropped
+    pub funnel_dropped: &'static str,
+    /// Who dropped before “{0}”
+    pub show_dropped: &'static str,
+    /// Reached “{0}” but not “{1}”: {2} customers
+    pub dropped_title: &'static str,
+    /// Median time to convert: {0}
+    pub median_convert: &'static str,
+    /// Nobody converted within the window.
+    pub nobody_converted: &'static str,
+    /// {0} days
+    pub dur_days: &'static str,
+    /// {0} hours
+    pub dur_hours: &'static str,
+    /// {0} minutes
+    pub dur_minutes: &'static str,
+    /// Lifecycle
+    pub lifecycle_title: &'static str,
+    /// Per period: new customers, customers returning from the previous period, customers coming back after a pause, and customers who went quiet (below the line).
+    pub lifecycle_intro: &'static str,
+    /// New
+    pub stage_new: &'static str,
+    /// Returning
+    pub stage_returning: &'static str,
+    /// Resurrecting
+    pub stage_resurrecting: &'static str,
+    /// Dormant
+    pub stage_dormant: &'static str,
 }

@@ -1,0 +1,152 @@
+//! Lifecycle: stacked bars per period, new / returning / resurrecting above the axis and dormant
+//! below it, as PostHog draws them.
+
+use plotters::prelude::*;
+
+use super::responsive;
+
+pub struct LifecycleBars<'a> {
+    pub title: &'a str,
+    pub y_label: &'a str,
+    pub periods: &'a [String],
+    pub new: &'a [usize],
+    pub returning: &'a [usize],
+    pub resurrecting: &'a [usize],
+    pub dormant: &'a [usize],
+    /// Legend names: new, returning, resurrecting, dormant.
+    pub names: [&'a str; 4],
+}
+
+const WIDTH: u32 = 860;
+const HEIGHT: u32 = 340;
+const INK: RGBColor = RGBColor(90, 96, 110);
+const COLORS: [RGBColor; 4] = [
+    RGBColor(0, 158, 115),
+    RGBColor(0, 114, 178),
+    RGBColor(230, 159, 0),
+    RGBColor(213, 94, 0),
+];
+
+pub fn lifecycle_bars_svg(chart: &LifecycleBars) -> Result<String, String> {
+    let n = chart.periods.len();
+    let series = [
+        chart.new,
+        chart.returning,
+        chart.resurrecting,
+        chart.dormant,
+    ];
+    if n == 0 || series.iter().any(|s| s.len() != n) {
+        return Err("lifecycle bars need one count per period and stage".into());
+    }
+    let up = (0..n)
+        .map(|i| chart.new[i] + chart.returning[i] + chart.resurrecting[i])
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let down = chart.dormant.iter().copied().max().unwrap_or(0) as f64;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let err = |e: DrawingAreaErrorKind<_>| format!("chart: {e:?}");
+        let font = ("sans-serif", 13).into_font().color(&INK);
+        let mut ctx = ChartBuilder::on(&root)
+            .caption(
+                chart.title,
+                ("sans-serif", 16).into_font().color(&RGBColor(25, 28, 36)),
+            )
+            .margin(12)
+            .x_label_area_size(32)
+            .y_label_area_size(64)
+            .build_cartesian_2d((0..n - 1).into_segmented(), -down * 1.1..up * 1.1)
+            .map_err(err)?;
+        let periods = chart.periods;
+        ctx.configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(RGBColor(220, 224, 230))
+            .label_style(font.clone())
+            .x_labels(n.min(16))
+            .x_label_formatter(&|x| match x {
+                SegmentValue::CenterOf(i) => periods.get(*i).cloned().unwrap_or_default(),
+                _ => String::new(),
+            })
+            .y_labels(6)
+            .y_label_formatter(&|v| format!("{:.0}", v.abs()))
+            .y_desc(chart.y_label)
+            .axis_desc_style(font.clone())
+            .draw()
+            .map_err(err)?;
+        // Stack upwards new, returning, resurrecting; dormant hangs below zero.
+        let mut base = vec![0.0f64; n];
+        for (s, values) in series.iter().enumerate() {
+            let color = COLORS[s];
+            let below = s == 3;
+            let bars: Vec<Rectangle<(SegmentValue<usize>, f64)>> = values
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| {
+                    let (lo, hi) = if below {
+                        (-(v as f64), 0.0)
+                    } else {
+                        (base[i], base[i] + v as f64)
+                    };
+                    if !below {
+                        base[i] = hi;
+                    }
+                    let mut bar = Rectangle::new(
+                        [
+                            (SegmentValue::Exact(i), lo),
+                            (SegmentValue::Exact(i + 1), hi),
+                        ],
+                        color.mix(0.85).filled(),
+                    );
+                    bar.set_margin(0, 0, 6, 6);
+                    bar
+                })
+                .collect();
+            ctx.draw_series(bars)
+                .map_err(err)?
+                .label(chart.names[s])
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.mix(0.85).filled())
+                });
+        }
+        ctx.configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(210, 214, 222))
+            .label_font(font)
+            .draw()
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(responsive(svg, WIDTH, HEIGHT))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stacks_stages_and_hangs_dormant_below() {
+        let periods = vec!["3월".to_owned(), "4월".to_owned()];
+        let svg = lifecycle_bars_svg(&LifecycleBars {
+            title: "라이프사이클",
+            y_label: "고객",
+            periods: &periods,
+            new: &[10, 12],
+            returning: &[30, 28],
+            resurrecting: &[5, 7],
+            dormant: &[8, 9],
+            names: ["신규", "유지", "복귀", "휴면"],
+        })
+        .expect("draws");
+        for text in ["라이프사이클", "신규", "휴면", "4월"] {
+            assert!(svg.contains(text), "missing {text}");
+        }
+        assert!(
+            svg.matches("<rect").count() >= 8,
+            "a bar per stage and period"
+        );
+    }
+}
