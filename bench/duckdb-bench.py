@@ -1,0 +1,230 @@
+#!/usr/bin/env python3
+"""DuckDB timings for the benchmark queries of bench/queries.json, on the same data.
+
+    python3 bench/duckdb-bench.py DATA_DIR [--queries bench/queries.json] [--repeat 5] [--json OUT]
+
+Loading: the v1 JSON files are flattened to NDJSON in Python (not timed as DuckDB's work), then
+DuckDB reads them into two tables (`load_ms`, DuckDB's "ingest"). Customers and events are keyed
+by the customer's index (INTEGER), as the engine keys them. Then each query's SQL runs `repeat`
+times and the median is reported. Retention reuses the differential suite's SQL
+(tests/differential/retention.py `matrix()`); the segment rules have straightforward SQL below,
+one function per benchmark query name. Each result carries a `check` digest comparable with the
+engine's (`crm-lens-bench --json`).
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "tests", "differential"))
+
+import duckdb  # noqa: E402
+
+from retention import matrix  # noqa: E402
+from sql_common import event_filter  # noqa: E402
+from warehouse import records, unix  # noqa: E402
+
+D = 86400
+
+CUSTOMER_COLUMNS = {"id": "INTEGER", "ext_id": "VARCHAR", "created_at": "BIGINT", "region": "VARCHAR",
+                    "vip": "BOOLEAN", "plan": "VARCHAR", "contract_end": "BIGINT"}
+EVENT_COLUMNS = {"customer_id": "INTEGER", "ix": "INTEGER", "ts": "BIGINT", "type": "VARCHAR",
+                 "value": "DOUBLE", "category": "VARCHAR", "coupon": "VARCHAR", "score": "DOUBLE",
+                 "source": "VARCHAR", "channel": "VARCHAR"}
+
+
+def flatten(directory, scratch):
+    """Writes customers.ndjson and events.ndjson (one flat row each) and returns the meta."""
+    with open(os.path.join(directory, "meta.json"), encoding="utf-8") as f:
+        meta = json.load(f)
+    zone = ZoneInfo(meta.get("time_zone", "Asia/Seoul"))
+    customers = records(os.path.join(directory, "customers.json"))
+    index = {}
+    with open(os.path.join(scratch, "customers.ndjson"), "w", encoding="utf-8") as out:
+        for i, c in enumerate(customers):
+            index[c["id"]] = i
+            a = c.get("attributes") or {}
+            end = a.get("contract_end")
+            if end is not None:  # A date means local midnight in the data's zone.
+                d = date.fromisoformat(end[:10])
+                end = int(datetime(d.year, d.month, d.day, tzinfo=zone).timestamp())
+            out.write(json.dumps({"id": i, "ext_id": c["id"], "created_at": unix(c["created_at"]),
+                                  "region": a.get("region"), "vip": a.get("vip"), "plan": a.get("plan"),
+                                  "contract_end": end}, ensure_ascii=False))
+            out.write("\n")
+    del customers
+    events = records(os.path.join(directory, "events.json"))
+    seen = set()
+    with open(os.path.join(scratch, "events.ndjson"), "w", encoding="utf-8") as out:
+        for i, e in enumerate(events):
+            if e.get("id") is not None:
+                if e["id"] in seen:
+                    continue
+                seen.add(e["id"])
+            p = e.get("properties") or {}
+            out.write(json.dumps({"customer_id": index[e["customer_id"]], "ix": i, "ts": unix(e["at"]),
+                                  "type": e["type"], "value": e.get("value"), "category": p.get("category"),
+                                  "coupon": p.get("coupon"), "score": p.get("score"), "source": p.get("source"),
+                                  "channel": p.get("channel")}, ensure_ascii=False))
+            out.write("\n")
+    return meta
+
+
+def load(con, scratch):
+    for name, columns in (("customers", CUSTOMER_COLUMNS), ("events", EVENT_COLUMNS)):
+        spec = ", ".join(f"'{k}': '{v}'" for k, v in columns.items())
+        path = os.path.join(scratch, f"{name}.ndjson")
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_json('{path}', "
+                    f"format='newline_delimited', columns={{{spec}}})")
+
+
+# --- Segment rules as SQL: each returns the count of customers the rule selects. -----------------
+
+def in_last(days, now, alias="e"):
+    return f"{alias}.ts > {now - days * D} AND {alias}.ts <= {now}"
+
+
+def after(a, b):
+    """`b` comes after `a` in the customer's event order (time, then arrival)."""
+    return f"({b}.ts > {a}.ts OR ({b}.ts = {a}.ts AND {b}.ix > {a}.ix))"
+
+
+def count_sql(where):
+    return f"SELECT count(*) FROM customers c WHERE {where}"
+
+
+def customers_with(flt, window_sql, having=None):
+    sql = f"SELECT e.customer_id FROM events e WHERE {event_filter('e', flt)} AND {window_sql}"
+    if having:
+        sql += f" GROUP BY e.customer_id HAVING {having}"
+    return sql
+
+
+def segment_sql(name, now):
+    big_spenders = customers_with({"event": "purchase"}, in_last(365, now),
+                                  "sum(coalesce(e.value, 0)) >= 1000000")
+    sqls = {
+        "segment: attribute text eq": count_sql("c.region = '서울'"),
+        "segment: attribute date in_next_days": count_sql(
+            f"c.contract_end BETWEEN {now} AND {now + 90 * D}"),
+        "segment: performed count + filter": count_sql(
+            "c.id IN (" + customers_with({"event": "product_view", "where": [
+                {"property": "category", "op": "eq", "value": "fashion"}]}, in_last(180, now),
+                "count(*) >= 2") + ")"),
+        "segment: not_performed": count_sql(
+            "c.id NOT IN (" + customers_with({"event": "visit"}, in_last(30, now)) + ")"),
+        "segment: sequence": f"""
+            SELECT count(DISTINCT a.customer_id) FROM events a JOIN events b
+              ON b.customer_id = a.customer_id AND b.type = 'purchase' AND {after('a', 'b')}
+             AND b.ts - a.ts <= {D} AND b.ts <= {now}
+            WHERE a.type = 'cart_add' AND {in_last(90, now, 'a')}""",
+        "segment: not_followed_by": f"""
+            SELECT count(DISTINCT a.customer_id) FROM events a
+            WHERE a.type = 'cart_add' AND {in_last(30, now, 'a')} AND a.ts + {D} <= {now}
+              AND NOT EXISTS (SELECT 1 FROM events b WHERE b.customer_id = a.customer_id
+                              AND b.type = 'purchase' AND {after('a', 'b')} AND b.ts <= a.ts + {D})""",
+        "segment: first_performed": f"""
+            SELECT count(*) FROM (SELECT customer_id, min(ts) AS t FROM events
+                                  WHERE type = 'purchase' AND ts <= {now} GROUP BY customer_id)
+            WHERE t > {now - 30 * D}""",
+        "segment: last_performed": f"""
+            SELECT count(*) FROM (SELECT customer_id, max(ts) AS t FROM events e
+                                  WHERE {event_filter('e', {'event': '$activity'})} AND ts <= {now}
+                                  GROUP BY customer_id)
+            WHERE t > {now - 30 * D}""",
+        "segment: aggregate sum": f"SELECT count(*) FROM ({big_spenders})",
+        "segment: all/any/none group": count_sql(
+            "c.id IN (" + customers_with({"event": "product_view"}, in_last(30, now)) + ")"
+            " AND (c.vip IS TRUE OR c.id IN (" + customers_with(
+                {"event": "purchase", "where": [{"property": "coupon", "op": "exists"}]},
+                in_last(365, now)) + "))"
+            " AND c.id NOT IN (" + customers_with({"event": "support_ticket"}, in_last(90, now)) + ")"),
+        "segment: segment reference": count_sql(
+            f"c.id IN ({big_spenders}) AND c.id NOT IN ("
+            + customers_with({"event": "purchase"}, in_last(90, now)) + ")"),
+    }
+    return sqls.get(name)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("data")
+    parser.add_argument("--queries", default=os.path.join(HERE, "queries.json"))
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--json")
+    args = parser.parse_args()
+    with open(args.queries, encoding="utf-8") as f:
+        queries = json.load(f)
+
+    with tempfile.TemporaryDirectory(prefix="crm-lens-duckdb-") as scratch:
+        t = time.perf_counter()
+        meta = flatten(args.data, scratch)
+        prep_ms = (time.perf_counter() - t) * 1e3
+        con = duckdb.connect()
+        t = time.perf_counter()
+        load(con, scratch)
+        load_ms = (time.perf_counter() - t) * 1e3
+    threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
+    n_customers, = con.execute("SELECT count(*) FROM customers").fetchone()
+    n_events, = con.execute("SELECT count(*) FROM events").fetchone()
+    zone = meta.get("time_zone", "Asia/Seoul")
+    now = unix(meta["as_of"]) if meta.get("as_of") else con.execute("SELECT max(ts) FROM events").fetchone()[0]
+    today = datetime.fromtimestamp(now, ZoneInfo(zone)).date()
+    print(f"duckdb {duckdb.__version__} ({threads} threads): {n_customers} customers, {n_events} events; "
+          f"flatten {prep_ms:.0f} ms (Python, not counted), load {load_ms:.0f} ms")
+
+    results = []
+    for item in queries:
+        name, q = item["name"], item["query"]
+        if q["kind"] == "retention":
+            period = q.get("period", "week")
+            if period != "week" or q.get("from"):
+                raise SystemExit(f"{name}: only weekly retention with `cohorts` is mapped to SQL here")
+            spec = dict(q, **{"from": (today - timedelta(weeks=q.get("cohorts", 12) - 1)).isoformat(),
+                              "to": today.isoformat()})
+
+            def work(spec=spec):
+                return matrix(con, spec, zone, q.get("week_start", "monday"), now)
+
+            def check(out):
+                cells, sizes = out
+                return {"cohorts": len(sizes), "customers": sum(sizes.values()),
+                        "column_1": sum(v[0] for (r, c), v in cells.items() if c == 1)}
+        else:
+            sql = segment_sql(name, now) if q["kind"] == "segment" else None
+            if sql is None:
+                print(f"{name}: no SQL for this query; skipped", file=sys.stderr)
+                continue
+
+            def work(sql=sql):
+                return con.execute(sql).fetchall()
+
+            def check(out):
+                return {"count": out[0][0]}
+        runs = []
+        out = None
+        for _ in range(args.repeat):
+            t = time.perf_counter()
+            out = work()
+            runs.append((time.perf_counter() - t) * 1e3)
+        result = {"name": name, "median_ms": statistics.median(runs), "min_ms": min(runs),
+                  "runs_ms": runs, "check": check(out)}
+        results.append(result)
+        print(f"{name:<40} {result['median_ms']:>10.2f} {result['min_ms']:>10.2f}  {json.dumps(result['check'])}")
+
+    report = {"duckdb": duckdb.__version__, "threads": threads, "customers": n_customers, "events": n_events,
+              "flatten_ms": prep_ms, "load_ms": load_ms, "queries": results}
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump(report, f, indent=2, ensure_ascii=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,237 @@
+//! The benchmark loop shared by the native `crm-lens-bench` tool and the wasm export the
+//! browser benchmark calls (`bench/run`, `docs/benchmarks.md`): ingest the three JSON files
+//! `repeat` times, then run each named query `repeat` times, and report medians.
+//!
+//! Plain Rust with no clock of its own: the caller passes one (milliseconds from any origin),
+//! `std::time::Instant` natively and `performance.now()` in the browser.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::query::{self, Query};
+use crate::engine::Store;
+
+/// One benchmark query: a name for the table and a query spec (`docs/query-spec.md`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct NamedQuery {
+    pub name: String,
+    pub query: serde_json::Value,
+}
+
+/// The timings of one thing run `runs.len()` times, in milliseconds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Timing {
+    pub median_ms: f64,
+    pub min_ms: f64,
+    pub runs_ms: Vec<f64>,
+}
+
+impl Timing {
+    fn of(mut runs_ms: Vec<f64>) -> Timing {
+        let median_ms = median(&mut runs_ms.clone());
+        let min_ms = runs_ms.iter().copied().fold(f64::INFINITY, f64::min);
+        runs_ms.shrink_to_fit();
+        Timing {
+            median_ms,
+            min_ms,
+            runs_ms,
+        }
+    }
+}
+
+/// The median of some numbers (the mean of the middle two for an even count); 0 for none.
+pub fn median(values: &mut [f64]) -> f64 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    if values.len() % 2 == 1 {
+        values[mid]
+    } else {
+        (values[mid - 1] + values[mid]) / 2.0
+    }
+}
+
+/// One query's timing and a small digest of its answer (a segment's count, the customers in a
+/// retention table …), so a run against another system can be checked to answer the same.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QueryTiming {
+    pub name: String,
+    pub kind: String,
+    #[serde(flatten)]
+    pub timing: Timing,
+    pub check: serde_json::Value,
+}
+
+/// Everything one benchmark run measured.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub customers: usize,
+    pub events: usize,
+    /// Bytes of the three JSON files.
+    pub input_bytes: usize,
+    /// Full `Store::from_json` runs (parse, validate, sort, intern).
+    pub ingest: Timing,
+    /// `input_bytes` per median ingest, in MB (10^6 bytes) per second.
+    pub ingest_mb_per_s: f64,
+    /// `Store::event_bytes()`: the event columns' allocated bytes.
+    pub event_bytes: usize,
+    pub bytes_per_event: f64,
+    pub queries: Vec<QueryTiming>,
+}
+
+/// Reads a benchmark query file: `[{"name": …, "query": {…}}, …]`, each query checked with
+/// [`query::parse`].
+pub fn parse_queries(json: &[u8]) -> Result<Vec<(String, Query)>, String> {
+    let named: Vec<NamedQuery> =
+        serde_json::from_slice(json).map_err(|e| format!("bad query file: {e}"))?;
+    named
+        .into_iter()
+        .map(|n| {
+            let parsed = query::parse(n.query.to_string().as_bytes())
+                .map_err(|e| format!("query {:?}: {e}", n.name))?;
+            Ok((n.name, parsed))
+        })
+        .collect()
+}
+
+/// Runs the benchmark: `repeat` ingests (the last store is kept), then `repeat` runs of each
+/// query, parsed beforehand. `clock` returns milliseconds from a fixed origin.
+pub fn run(
+    meta: &[u8],
+    customers: &[u8],
+    events: &[u8],
+    queries: &[(String, Query)],
+    repeat: usize,
+    clock: &dyn Fn() -> f64,
+) -> Result<Report, String> {
+    let repeat = repeat.max(1);
+    let mut ingest_runs = Vec::with_capacity(repeat);
+    let mut store = None;
+    for _ in 0..repeat {
+        // Drop the previous store first, so that only one is resident at a time.
+        drop(store.take());
+        let start = clock();
+        let (built, _) =
+            Store::from_json(meta, customers, events).map_err(|e| format!("bad data: {e}"))?;
+        ingest_runs.push(clock() - start);
+        store = Some(built);
+    }
+    let store = store.expect("at least one ingest ran");
+    let ingest = Timing::of(ingest_runs);
+    let input_bytes = meta.len() + customers.len() + events.len();
+    let events_count = store.events.len();
+    let event_bytes = store.event_bytes();
+
+    let mut timings = Vec::with_capacity(queries.len());
+    for (name, q) in queries {
+        let mut runs = Vec::with_capacity(repeat);
+        let mut last = None;
+        for _ in 0..repeat {
+            let start = clock();
+            let output = query::run(&store, q).map_err(|e| format!("query {name:?}: {e}"))?;
+            runs.push(clock() - start);
+            last = Some(output);
+        }
+        let output = serde_json::to_value(last.expect("at least one run"))
+            .map_err(|e| format!("query {name:?}: {e}"))?;
+        let kind = output["kind"].as_str().unwrap_or("").to_owned();
+        timings.push(QueryTiming {
+            name: name.clone(),
+            check: digest(&output),
+            kind,
+            timing: Timing::of(runs),
+        });
+    }
+
+    Ok(Report {
+        customers: store.customers.len(),
+        events: events_count,
+        input_bytes,
+        ingest_mb_per_s: if ingest.median_ms > 0.0 {
+            input_bytes as f64 / 1e6 / (ingest.median_ms / 1e3)
+        } else {
+            0.0
+        },
+        ingest,
+        event_bytes,
+        bytes_per_event: if events_count > 0 {
+            event_bytes as f64 / events_count as f64
+        } else {
+            0.0
+        },
+        queries: timings,
+    })
+}
+
+/// A small, comparable digest of a query's output: a segment's `count`, a retention table's
+/// non-empty cohorts, their customers and column-1 customers, or the output's top-level numbers for other kinds.
+fn digest(output: &serde_json::Value) -> serde_json::Value {
+    use serde_json::{json, Value};
+    match output["kind"].as_str() {
+        Some("segment") => json!({"count": output["count"], "total": output["total"]}),
+        Some("retention") => {
+            let rows = output["tables"][0]["rows"].as_array();
+            let sum = |f: &dyn Fn(&Value) -> Option<u64>| -> u64 {
+                rows.map(|rows| rows.iter().filter_map(f).sum())
+                    .unwrap_or(0)
+            };
+            json!({
+                "cohorts": sum(&|r| r["size"].as_u64().map(|size| u64::from(size > 0))),
+                "customers": sum(&|r| r["size"].as_u64()),
+                "column_1": sum(&|r| r["cells"][1]["customers"].as_u64()),
+            })
+        }
+        _ => Value::Object(
+            output
+                .as_object()
+                .map(|o| {
+                    o.iter()
+                        .filter(|(_, v)| v.is_number())
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_of_odd_and_even_counts() {
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), 2.5);
+        assert_eq!(median(&mut []), 0.0);
+    }
+
+    #[test]
+    fn runs_the_demo_data_and_the_bench_queries() {
+        let read = |name: &str| std::fs::read(format!("public/demo/{name}")).unwrap();
+        let queries = parse_queries(&std::fs::read("bench/queries.json").unwrap()).unwrap();
+        assert!(queries.len() >= 12, "retention and every rule kind");
+        let start = std::time::Instant::now();
+        let clock = || start.elapsed().as_secs_f64() * 1e3;
+        let report = run(
+            &read("meta.json"),
+            &read("customers.json"),
+            &read("events.json"),
+            &queries,
+            1,
+            &clock,
+        )
+        .unwrap();
+        assert_eq!(report.customers, 6000);
+        assert!(report.bytes_per_event > 0.0 && report.ingest_mb_per_s > 0.0);
+        assert_eq!(report.queries.len(), queries.len());
+        let retention = &report.queries[0];
+        assert_eq!(retention.kind, "retention");
+        assert!(retention.check["cohorts"].as_u64().unwrap() > 0);
+        for q in &report.queries[1..] {
+            assert_eq!(q.kind, "segment", "{}", q.name);
+            assert!(q.check["count"].is_u64(), "{}", q.name);
+        }
+    }
+}
