@@ -28,7 +28,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "tests", "differential"))
 import duckdb  # noqa: E402
 
 from retention import matrix  # noqa: E402
-from sql_common import event_filter  # noqa: E402
+from sql_common import event_filter, period_start, periods_between  # noqa: E402
 from warehouse import records, unix  # noqa: E402
 
 D = 86400
@@ -153,6 +153,93 @@ def segment_sql(name, now):
     return sqls.get(name)
 
 
+# --- Funnel, paths and lifecycle: the core of each answer in plain SQL. -------------------------
+
+def order_key(alias):
+    """Events in the customer's order (time, then arrival) as one number."""
+    return f"({alias}.ts * 2097152 + {alias}.ix)"
+
+
+def funnel_sql(q, now):
+    """Customers reaching each step of an `ordered` funnel (the furthest step of their best
+    attempt): from each entry, the first event of the next step after the previous one, within
+    the window."""
+    if q.get("mode", "ordered") != "ordered" or q.get("from") or q.get("to"):
+        return None
+    w = q.get("window", {"days": 14})
+    window = w.get("days", 0) * D + w.get("hours", 0) * 3600 + w.get("minutes", 0) * 60
+    steps = q["steps"]
+    ctes = [f"s1 AS (SELECT e.customer_id AS cid, e.ts AS t1, {order_key('e')} AS k1 FROM events e "
+            f"WHERE {event_filter('e', steps[0])} AND e.ts <= {now})"]
+    for i in range(2, len(steps) + 1):
+        keep = ", ".join(f"p.k{j}" for j in range(1, i))
+        ctes.append(f"""s{i} AS (SELECT p.cid, p.t1, {keep}, min({order_key('e')}) AS k{i}
+            FROM s{i - 1} p LEFT JOIN events e ON e.customer_id = p.cid AND {event_filter('e', steps[i - 1])}
+             AND {order_key('e')} > p.k{i - 1} AND e.ts <= p.t1 + {window} AND e.ts <= {now}
+            WHERE p.k{i - 1} IS NOT NULL GROUP BY p.cid, p.t1, {keep})""")
+    # s{i} holds the entries that reached step i - 1, with step i's key or NULL: an entry's
+    # steps reached are its non-NULL keys, and a customer's best attempt is the most of them.
+    best = " UNION ALL ".join(f"SELECT cid, {sum_reached(i)} AS n FROM s{i}" for i in range(1, len(steps) + 1))
+    counts = ", ".join(f"count(*) FILTER (WHERE n >= {i})" for i in range(1, len(steps) + 1))
+    return (f"WITH {', '.join(ctes)}, best AS (SELECT cid, max(n) AS n FROM ({best}) GROUP BY cid) "
+            f"SELECT {counts} FROM best")
+
+
+def sum_reached(i):
+    return " + ".join(f"(k{j} IS NOT NULL)::INT" for j in range(1, i + 1))
+
+
+def paths_sql(q, now):
+    """The `top` step-to-step transitions in the first `steps` events of sessions (cut at gaps
+    longer than `session_gap_minutes`), counted in distinct customers. Without the relabelling
+    into "(other)"."""
+    if q.get("anchor") or q.get("hidden") or q.get("from") or q.get("to") or q.get("events"):
+        return None
+    gap = q.get("session_gap_minutes", 30) * 60
+    steps = q.get("steps", 5)
+    top = q.get("top", 50)
+    return f"""
+    WITH ev AS (SELECT customer_id AS cid, ix, ts, type FROM events e
+                WHERE {event_filter('e', {'event': '$activity'})} AND ts <= {now}),
+    cut AS (SELECT *, CASE WHEN ts - lag(ts) OVER (PARTITION BY cid ORDER BY ts, ix) <= {gap}
+                           THEN 0 ELSE 1 END AS brk FROM ev),
+    sess AS (SELECT *, sum(brk) OVER (PARTITION BY cid ORDER BY ts, ix) AS s FROM cut),
+    numbered AS (SELECT cid, type,
+                        row_number() OVER (PARTITION BY cid, s ORDER BY ts, ix) - 1 AS step,
+                        lead(type) OVER (PARTITION BY cid, s ORDER BY ts, ix) AS next FROM sess),
+    links AS (SELECT step, type, next, count(DISTINCT cid) AS n FROM numbered
+              WHERE step < {steps - 1} AND next IS NOT NULL GROUP BY ALL)
+    SELECT * FROM links ORDER BY n DESC, step, type, next LIMIT {top}"""
+
+
+def lifecycle_sql(q, now, zone, week_start):
+    """New, returning, resurrecting and dormant customers per period, over the `periods`
+    periods ending with now's."""
+    period = q.get("period", "week")
+    periods = q.get("periods", 12)
+    if q.get("activity"):
+        return None
+    epoch = "DATE '1970-01-05'" if week_start == "monday" else "DATE '1970-01-04'"
+
+    def index(ts):
+        start = period_start(ts, zone, period, week_start)
+        return periods_between(epoch if period == "week" else "DATE '1970-01-01'", start, period)
+    last = index(str(now))
+    first = f"({last} - {periods - 1})"
+    return f"""
+    WITH cust AS (SELECT id AS cid, {index('created_at')} AS cp FROM customers WHERE created_at <= {now}),
+    act AS (SELECT DISTINCT e.customer_id AS cid, {index('e.ts')} AS p FROM events e JOIN cust c ON c.cid = e.customer_id
+            WHERE {event_filter('e', {'event': '$activity'})} AND e.ts <= {now}),
+    staged AS (
+        SELECT a.p, CASE WHEN a.p = c.cp THEN 'new' WHEN b.cid IS NOT NULL THEN 'returning'
+                         ELSE 'resurrecting' END AS stage
+        FROM act a JOIN cust c USING (cid) LEFT JOIN act b ON b.cid = a.cid AND b.p = a.p - 1
+        UNION ALL
+        SELECT a.p + 1, 'dormant' FROM act a LEFT JOIN act b ON b.cid = a.cid AND b.p = a.p + 1
+        WHERE b.cid IS NULL)
+    SELECT stage, count(*) FROM staged WHERE p BETWEEN {first} AND {last} GROUP BY stage ORDER BY stage"""
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("data")
@@ -198,7 +285,11 @@ def main():
                 return {"cohorts": len(sizes), "customers": sum(sizes.values()),
                         "column_1": sum(v[0] for (r, c), v in cells.items() if c == 1)}
         else:
-            sql = segment_sql(name, now) if q["kind"] == "segment" else None
+            week_start = q.get("week_start", "monday")
+            sql = {"segment": lambda: segment_sql(name, now),
+                   "funnel": lambda: funnel_sql(q, now),
+                   "paths": lambda: paths_sql(q, now),
+                   "lifecycle": lambda: lifecycle_sql(q, now, zone, week_start)}.get(q["kind"], lambda: None)()
             if sql is None:
                 print(f"{name}: no SQL for this query; skipped", file=sys.stderr)
                 continue
@@ -206,8 +297,13 @@ def main():
             def work(sql=sql):
                 return con.execute(sql).fetchall()
 
-            def check(out):
-                return {"count": out[0][0]}
+            if q["kind"] == "segment":
+                def check(out):
+                    return {"count": out[0][0]}
+            else:
+                # Not compared: the SQL computes the core of the answer, not the engine's shape.
+                def check(out):
+                    return None
         runs = []
         out = None
         for _ in range(args.repeat):

@@ -68,7 +68,7 @@ def main():
         ok = (d_ms is None or ms <= RATIO_TARGET * d_ms) and (limit is None or ms <= limit)
         if not ok:
             missed.append(name)
-        same = "—" if d is None else ("yes" if d["check"] == q["check"] else
+        same = "—" if d is None or d["check"] is None else ("yes" if d["check"] == q["check"] else
                                        f"**no**: {json.dumps(q['check'])} vs {json.dumps(d['check'])}")
         print(f"| {name} | {ms:.2f} | {fmt(d_ms, 2)} | {ratio(ms, d_ms)} | {fmt(w_ms, 2)} | {ratio(w_ms, ms)} | "
               f"{target} | {yes(ok)} | {same} |")

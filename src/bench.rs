@@ -164,6 +164,38 @@ pub fn run(
     })
 }
 
+/// Where ingest time goes: each step of `Store::from_json` timed on its own (one run), plus
+/// the floor of merely scanning the events JSON without building anything.
+pub fn ingest_phases(
+    meta: &[u8],
+    customers: &[u8],
+    events: &[u8],
+    clock: &dyn Fn() -> f64,
+) -> Result<Vec<(&'static str, f64)>, String> {
+    use crate::engine::ingest::{parse_customers, parse_meta};
+    let mut phases = Vec::new();
+    let mut lap = {
+        let mut last = clock();
+        move |phases: &mut Vec<(&'static str, f64)>, name: &'static str| {
+            let now = clock();
+            phases.push((name, now - last));
+            last = now;
+        }
+    };
+    let meta = parse_meta(meta).map_err(|e| e.to_string())?;
+    let mut store = Store::empty(meta);
+    lap(&mut phases, "meta");
+    let records = parse_customers(customers).map_err(|e| e.to_string())?;
+    lap(&mut phases, "customers: parse JSON into records");
+    store.upsert_customers(records).map_err(|e| e.to_string())?;
+    lap(&mut phases, "customers: into columns");
+    store.append_events(events).map_err(|e| e.to_string())?;
+    lap(&mut phases, "events: parse, intern, sort into columns");
+    serde_json::from_slice::<serde::de::IgnoredAny>(events).map_err(|e| e.to_string())?;
+    lap(&mut phases, "(floor: scan events JSON, build nothing)");
+    Ok(phases)
+}
+
 /// A small, comparable digest of a query's output: a segment's `count`, a retention table's
 /// non-empty cohorts, their customers and column-1 customers, or the output's top-level numbers for other kinds.
 fn digest(output: &serde_json::Value) -> serde_json::Value {

@@ -1,6 +1,8 @@
 //! The benchmark in the browser: the same loop as `crm-lens-bench` ([`crate::bench::run`]),
 //! exported to JavaScript so `bench/wasm-bench.mjs` can time the wasm engine in headless
-//! Chromium. Trunk exposes it as `window.wasmBindings.crmLensBench`.
+//! Chromium. Built only with the `bench-export` feature (`trunk build --release --features
+//! bench-export`), so the shipped app does not carry it; the module is `crmLensBench` in
+//! `crm-lens.js` (Trunk's page also puts it on `window.wasmBindings`).
 
 use wasm_bindgen::prelude::*;
 

@@ -19,7 +19,7 @@ pub mod demo;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "bench-export"))]
 pub mod bench_web;
 #[cfg(target_arch = "wasm32")]
 pub mod components;

@@ -14,19 +14,20 @@ use crm_lens::bench;
 
 const USAGE: &str = "\
 Usage:
-  crm-lens-bench --data DIR [--queries FILE] [--repeat N] [--json OUT]
+  crm-lens-bench --data DIR [--queries FILE] [--repeat N] [--json OUT] [--phases]
 
 Reads meta.json, customers.json and events.json in DIR, times N full ingests
 (Store::from_json) and N runs of each named query in FILE (default
 bench/queries.json: [{\"name\": ..., \"query\": {...}}, ...]; parsing is not
 timed), and prints the medians. --json writes the whole report to OUT.
-N defaults to 5.";
+N defaults to 5. --phases also times the steps of one ingest on their own.";
 
 struct Args {
     data: PathBuf,
     queries: PathBuf,
     repeat: usize,
     json: Option<PathBuf>,
+    phases: bool,
 }
 
 fn parse(args: &[String]) -> Result<Option<Args>, String> {
@@ -34,6 +35,7 @@ fn parse(args: &[String]) -> Result<Option<Args>, String> {
     let mut queries = PathBuf::from("bench/queries.json");
     let mut repeat = 5;
     let mut json = None;
+    let mut phases = false;
     let mut items = args.iter();
     while let Some(flag) = items.next() {
         let mut value = || {
@@ -44,6 +46,7 @@ fn parse(args: &[String]) -> Result<Option<Args>, String> {
         };
         match flag.as_str() {
             "-h" | "--help" => return Ok(None),
+            "--phases" => phases = true,
             "--data" => data = Some(PathBuf::from(value()?)),
             "--queries" => queries = PathBuf::from(value()?),
             "--json" => json = Some(PathBuf::from(value()?)),
@@ -64,6 +67,7 @@ fn parse(args: &[String]) -> Result<Option<Args>, String> {
         queries,
         repeat,
         json,
+        phases,
     }))
 }
 
@@ -113,6 +117,12 @@ fn execute(args: Args) -> Result<(), String> {
         "event columns: {} bytes = {:.1} bytes per event",
         report.event_bytes, report.bytes_per_event
     );
+    if args.phases {
+        let _ = writeln!(out, "ingest phases (one run):");
+        for (name, ms) in bench::ingest_phases(&meta, &customers, &events, &clock)? {
+            let _ = writeln!(out, "  {name:<50} {ms:>8.1} ms");
+        }
+    }
     if let Some(path) = args.json {
         let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
         std::fs::write(&path, json).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
