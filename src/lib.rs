@@ -11,8 +11,10 @@ pub mod bench;
 pub mod charts;
 pub mod config;
 pub mod engine;
+pub mod export;
 pub mod i18n;
 pub mod model;
+pub mod state;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod demo;

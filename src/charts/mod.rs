@@ -1,6 +1,7 @@
 //! Charts as SVG strings, drawn with plotters from plain data: no DOM needed, so they are
 //! tested natively and the views only place the markup.
 
+pub mod retention_curves;
 pub mod trend;
 
 /// Makes a fixed-size plotters SVG scale to its container while keeping its aspect ratio.

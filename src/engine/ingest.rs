@@ -17,7 +17,7 @@ use super::store::{
     AttrValue, AttributeColumn, CustomerIx, Customers, EventTypeId, Events, Interner, PropKeyId,
     PropValueId, Scalar, Store, ValueInterner, NO_VALUE,
 };
-use super::time::{parse_date_or_timestamp, parse_timestamp, Zone};
+use super::time::{parse_timestamp, Zone};
 use crate::model::{AttributeMeta, AttributeType, Customer, Meta};
 
 /// Bad input, naming where it is: `path` is like `events[1042].at`.
@@ -167,7 +167,6 @@ impl Store {
 
     /// Adds new customers and replaces known ones (same `id`). Returns how many were given.
     pub fn upsert_customers(&mut self, records: Vec<Customer>) -> Result<usize, IngestError> {
-        let zone = Zone::parse(&self.meta.time_zone).unwrap_or_default();
         let given = records.len();
         let before = self.customers.len();
         for (i, record) in records.into_iter().enumerate() {
@@ -214,7 +213,7 @@ impl Store {
                 };
                 let column = &mut c.attributes[column_ix];
                 column.values[ix] =
-                    attribute_value(column.kind, &value, &zone).map_err(|message| IngestError {
+                    attribute_value(column.kind, &value).map_err(|message| IngestError {
                         path: format!("customers[{i}].attributes.{name}"),
                         message,
                     })?;
@@ -305,7 +304,7 @@ fn infer_attribute_type(value: &Value) -> Option<AttributeType> {
     }
 }
 
-fn attribute_value(kind: AttributeType, value: &Value, zone: &Zone) -> Result<AttrValue, String> {
+fn attribute_value(kind: AttributeType, value: &Value) -> Result<AttrValue, String> {
     if value.is_null() {
         return Ok(AttrValue::Missing);
     }
@@ -324,9 +323,15 @@ fn attribute_value(kind: AttributeType, value: &Value, zone: &Zone) -> Result<At
         }
         AttributeType::Date => {
             let text = value.as_str().ok_or_else(|| wrong("an RFC 3339 date"))?;
-            AttrValue::Date(
-                parse_date_or_timestamp(text, zone).ok_or_else(|| wrong("an RFC 3339 date"))?,
-            )
+            match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+                Ok(date) => {
+                    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+                    AttrValue::Day((date - epoch).num_days() as i32)
+                }
+                Err(_) => {
+                    AttrValue::Date(parse_timestamp(text).ok_or_else(|| wrong("an RFC 3339 date"))?)
+                }
+            }
         }
         AttributeType::List => match value {
             Value::Array(items) => AttrValue::List(
@@ -719,7 +724,7 @@ mod tests {
     fn attributes_are_typed_by_meta() {
         let s = store();
         let end = s.customers.attribute("contract_end").expect("declared");
-        assert!(matches!(end.values[0], AttrValue::Date(_)));
+        assert!(matches!(end.values[0], AttrValue::Day(_)));
         assert_eq!(end.values[1], AttrValue::Missing);
         assert!(s.customers.consent[1].email);
     }

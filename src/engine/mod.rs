@@ -6,12 +6,15 @@
 pub mod calendar;
 pub mod filter;
 pub mod ingest;
+pub mod kpi;
 pub mod overview;
 pub mod population;
 pub mod query;
 pub mod retention;
+pub mod rfm;
 pub mod segment;
 pub mod segment_rule;
+pub mod segment_templates;
 pub mod store;
 pub mod time;
 

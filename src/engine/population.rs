@@ -94,7 +94,13 @@ pub fn groups_by_attribute(store: &Store, attribute: &str, limit: usize) -> Opti
             AttrValue::Text(t) => vec![t.clone()],
             AttrValue::Number(n) => vec![n.to_string()],
             AttrValue::Bool(b) => vec![b.to_string()],
-            AttrValue::Date(d) => vec![d.to_string()],
+            AttrValue::Date(d) => vec![chrono::DateTime::from_timestamp(*d, 0)
+                .map(|t| t.date_naive().to_string())
+                .unwrap_or_default()],
+            AttrValue::Day(d) => vec![(chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
+                .unwrap_or_default()
+                + chrono::Duration::days(*d as i64))
+            .to_string()],
             AttrValue::List(items) => items.clone(),
         })
         .collect();

@@ -8,12 +8,14 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::kpi::{self, KpiResult, KpiSpec};
 use super::population::{groups_by_attribute, Breakdown, Groups};
 use super::retention::{self, RetentionResult, RetentionSpec};
+use super::rfm::{self, RfmResult, RfmSpec, RfmTransitions};
 use super::segment::{self, SegmentLibrary, SegmentResult, SegmentSpec};
 use super::segment_rule::Rule;
 use super::store::{CustomerIx, Store};
-use super::time::{parse_timestamp, Context, WeekStart, Zone};
+use super::time::{parse_date_or_timestamp, parse_timestamp, Context, WeekStart, Zone};
 
 /// The spec version this engine reads.
 pub const QUERY_VERSION: u32 = 1;
@@ -145,7 +147,15 @@ pub struct Query {
 }
 
 /// Every `kind` a query may name.
-pub const KINDS: [&str; 3] = ["retention", "retention_cell", "segment"];
+pub const KINDS: [&str; 7] = [
+    "retention",
+    "retention_cell",
+    "segment",
+    "kpi",
+    "rfm",
+    "rfm_customers",
+    "rfm_transitions",
+];
 
 /// The analysis a query asks for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -155,6 +165,28 @@ pub enum Analysis {
     /// The customers behind one retention cell.
     RetentionCell(RetentionCellSpec),
     Segment(SegmentSpec),
+    Kpi(KpiSpec),
+    Rfm(RfmSpec),
+    /// The customers of one named RFM segment.
+    RfmCustomers(RfmCustomersSpec),
+    /// How many customers moved from each RFM segment to each other between `from` and now.
+    RfmTransitions(RfmTransitionsSpec),
+}
+
+/// An RFM spec and the segment whose customers to list (`other` and `no purchase` included).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RfmCustomersSpec {
+    #[serde(flatten)]
+    pub rfm: RfmSpec,
+    pub segment: String,
+}
+
+/// An RFM spec and the earlier instant to compare with (RFC 3339 or `YYYY-MM-DD`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RfmTransitionsSpec {
+    #[serde(flatten)]
+    pub rfm: RfmSpec,
+    pub from: String,
 }
 
 /// A retention spec plus the cell to open: `table` (breakdown group, 0 without one), `row`
@@ -174,8 +206,12 @@ pub struct RetentionCellSpec {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum QueryResult {
     Retention(RetentionResult),
-    RetentionCell(CustomerList),
+    RetentionCell(CellCustomers),
     Segment(SegmentResult),
+    Kpi(KpiResult),
+    Rfm(Box<RfmResult>),
+    RfmCustomers(CustomerList),
+    RfmTransitions(RfmTransitions),
 }
 
 /// Customers as their ids, in store order.
@@ -193,6 +229,67 @@ impl CustomerList {
                 .iter()
                 .map(|&c| store.customers.ids[c as usize].clone())
                 .collect(),
+        }
+    }
+}
+
+/// The customers behind a retention cell, each with when they started and the events that
+/// counted for the cell.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CellCustomers {
+    pub count: usize,
+    pub customers: Vec<CellCustomer>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CellCustomer {
+    pub id: String,
+    /// RFC 3339 in the query's zone.
+    pub start: String,
+    pub events: Vec<EventRecord>,
+}
+
+/// One event, for display.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventRecord {
+    #[serde(rename = "type")]
+    pub event_type: String,
+    /// RFC 3339 in the query's zone.
+    pub at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+}
+
+fn rfc3339(ctx: &Context, unix: i64) -> String {
+    ctx.zone
+        .datetime(unix)
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+impl CellCustomers {
+    fn of(store: &Store, ctx: &Context, members: &[retention::CellMember]) -> CellCustomers {
+        let customers = members
+            .iter()
+            .map(|m| CellCustomer {
+                id: store.customers.ids[m.customer as usize].clone(),
+                start: rfc3339(ctx, m.start),
+                events: m
+                    .events
+                    .iter()
+                    .map(|&e| EventRecord {
+                        event_type: store
+                            .event_types
+                            .name(store.events.event_type[e] as u32)
+                            .to_owned(),
+                        at: rfc3339(ctx, store.events.at[e]),
+                        value: store.events.value_of(e),
+                    })
+                    .collect(),
+            })
+            .collect();
+        CellCustomers {
+            count: members.len(),
+            customers,
         }
     }
 }
@@ -265,6 +362,10 @@ fn located_error(value: &serde_json::Value) -> Option<QueryError> {
         "retention" => first::<RetentionSpec>(value),
         "retention_cell" => first::<RetentionCellSpec>(value),
         "segment" => first::<SegmentSpec>(value),
+        "kpi" => first::<KpiSpec>(value),
+        "rfm" => first::<RfmSpec>(value),
+        "rfm_customers" => first::<RfmCustomersSpec>(value),
+        "rfm_transitions" => first::<RfmTransitionsSpec>(value),
         other => Some(QueryError::new(
             "kind",
             QueryErrorKind::Malformed,
@@ -321,7 +422,7 @@ pub fn run(store: &Store, query: &Query) -> Result<QueryOutput, QueryError> {
         }
         Analysis::RetentionCell(cell) => {
             let groups = resolve_groups(&cell.retention.breakdown)?;
-            let customers = retention::cell_customers(
+            let members = retention::cell_members(
                 store,
                 &ctx,
                 &cell.retention,
@@ -329,7 +430,7 @@ pub fn run(store: &Store, query: &Query) -> Result<QueryOutput, QueryError> {
                 groups.as_ref(),
                 (cell.table, cell.row, cell.column),
             )?;
-            QueryResult::RetentionCell(CustomerList::of(store, &customers))
+            QueryResult::RetentionCell(CellCustomers::of(store, &ctx, &members))
         }
         Analysis::Segment(spec) => QueryResult::Segment(segment::run(
             store,
@@ -338,13 +439,32 @@ pub fn run(store: &Store, query: &Query) -> Result<QueryOutput, QueryError> {
             &query.segments,
             population,
         )?),
+        Analysis::Kpi(spec) => QueryResult::Kpi(kpi::run(store, &ctx, spec, population)?),
+        Analysis::Rfm(spec) => QueryResult::Rfm(Box::new(rfm::run(store, &ctx, spec, population)?)),
+        Analysis::RfmCustomers(spec) => {
+            let customers =
+                rfm::segment_customers(store, &ctx, &spec.rfm, population, &spec.segment)?;
+            QueryResult::RfmCustomers(CustomerList::of(store, &customers))
+        }
+        Analysis::RfmTransitions(spec) => {
+            let from = parse_date_or_timestamp(&spec.from, &ctx.zone).ok_or_else(|| {
+                QueryError::invalid(
+                    "from",
+                    format!("{:?} is not a date or timestamp", spec.from),
+                )
+            })?;
+            if from > ctx.now {
+                return Err(QueryError::invalid("from", "must not be after now"));
+            }
+            let from_ctx = Context { now: from, ..ctx };
+            QueryResult::RfmTransitions(rfm::transitions(
+                store, &spec.rfm, population, &from_ctx, &ctx,
+            )?)
+        }
     };
     Ok(QueryOutput {
         v: QUERY_VERSION,
-        now: ctx
-            .zone
-            .datetime(ctx.now)
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        now: rfc3339(&ctx, ctx.now),
         time_zone: ctx.zone.name().to_owned(),
         week_start: ctx.week_start,
         result,

@@ -415,6 +415,32 @@ impl<'a> Plan<'a> {
         }
     }
 
+    /// The member's return events (index, offset) from `s` on, up to the last tracked offset.
+    fn return_offsets(
+        &self,
+        customer: CustomerIx,
+        row: usize,
+        s: i64,
+    ) -> impl Iterator<Item = (usize, i64)> + '_ {
+        let events = &self.store.events;
+        let range = events.of_customer(customer);
+        let from = range.start + events.at[range.clone()].partition_point(|&t| t < s);
+        let row_period = self.first_row + row as i64;
+        (from..range.end)
+            .take_while(move |&e| events.at[e] <= self.ctx.now)
+            .filter(move |&e| self.returns.matches(self.store, e))
+            .map(move |e| {
+                let at = events.at[e];
+                let offset = if self.window > 0 {
+                    (at - s) / self.window
+                } else {
+                    self.calendar.period(self.spec.period, at) - row_period
+                };
+                (e, offset)
+            })
+            .take_while(move |&(_, offset)| offset <= self.max_offset as i64)
+    }
+
     /// What the member anchored at `s` in `row` did per column.
     fn membership(
         &self,
@@ -427,32 +453,9 @@ impl<'a> Plan<'a> {
         occurrences.resize(self.max_offset + 1, 0);
         values.clear();
         values.resize(self.max_offset + 1, 0.0);
-        let events = &self.store.events;
-        let range = events.of_customer(customer);
-        let from = range.start + events.at[range.clone()].partition_point(|&t| t < s);
-        let end = range.end;
-        let row_period = self.first_row + row as i64;
-        for e in from..end {
-            let at = events.at[e];
-            if at > self.ctx.now {
-                break;
-            }
-            if at < s || !self.returns.matches(self.store, e) {
-                continue;
-            }
-            let offset = if self.window > 0 {
-                (at - s) / self.window
-            } else {
-                self.calendar.period(self.spec.period, at) - row_period
-            };
-            if offset < 0 {
-                continue;
-            }
-            if offset as usize > self.max_offset {
-                break;
-            }
+        for (e, offset) in self.return_offsets(customer, row, s) {
             occurrences[offset as usize] += 1;
-            if let Some(v) = events.value_of(e) {
+            if let Some(v) = self.store.events.value_of(e) {
                 values[offset as usize] += v;
             }
         }
@@ -624,6 +627,17 @@ pub fn run(
     })
 }
 
+/// One customer behind a cell, with the evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellMember {
+    pub customer: CustomerIx,
+    /// When the customer started (their anchor in this cohort).
+    pub start: i64,
+    /// The return events (store indices) that counted for this cell: those in the column for
+    /// `on`, in that or any later started column for `on_or_after`; none for column 0.
+    pub events: Vec<usize>,
+}
+
 /// The customers counted in one cell: table `table` (0 without a breakdown), cohort `row`,
 /// column `column`. Column 0 lists the whole cohort.
 pub fn cell_customers(
@@ -632,8 +646,24 @@ pub fn cell_customers(
     spec: &RetentionSpec,
     population: Option<&CustomerSet>,
     groups: Option<&Groups>,
-    (table, row, column): (usize, usize, usize),
+    cell: (usize, usize, usize),
 ) -> Result<Vec<CustomerIx>, QueryError> {
+    Ok(cell_members(store, ctx, spec, population, groups, cell)?
+        .into_iter()
+        .map(|m| m.customer)
+        .collect())
+}
+
+/// The customers counted in one cell with the events that qualified them (see
+/// [`cell_customers`]).
+pub fn cell_members(
+    store: &Store,
+    ctx: &Context,
+    spec: &RetentionSpec,
+    population: Option<&CustomerSet>,
+    groups: Option<&Groups>,
+    (table, row, column): (usize, usize, usize),
+) -> Result<Vec<CellMember>, QueryError> {
     let plan = Plan::new(store, ctx, spec)?;
     if row >= plan.rows || column >= plan.columns.len() {
         return Err(QueryError::invalid("cell", "no such cell"));
@@ -646,9 +676,19 @@ pub fn cell_customers(
     if !started[column] {
         return Ok(Vec::new());
     }
+    // Offsets whose events are evidence for this cell.
+    let evidence_columns: Vec<&Column> = match (column, spec.counting) {
+        (0, _) => Vec::new(),
+        (k, Counting::On) => vec![&plan.columns[k]],
+        (k, Counting::OnOrAfter) => (k..plan.columns.len())
+            .filter(|&j| started[j])
+            .map(|j| &plan.columns[j])
+            .collect(),
+    };
     let mut occurrences = Vec::new();
     let mut offset_values = Vec::new();
     let mut found = Vec::new();
+    let mut anchors = Vec::new();
     for customer in 0..store.customers.len() as CustomerIx {
         let in_table = match groups {
             Some(groups) => groups
@@ -660,16 +700,29 @@ pub fn cell_customers(
         if !in_table || !includes(population, customer) {
             continue;
         }
-        let mut anchors = Vec::new();
+        anchors.clear();
         plan.anchors(customer, |r, s| anchors.push((r, s)));
-        let counted = anchors.into_iter().any(|(r, s)| {
+        let counted = anchors.iter().copied().find(|&(r, s)| {
             r == row && {
                 let m = plan.membership(customer, (r, s), &mut occurrences, &mut offset_values);
                 plan.counts(&m, column, &started)
             }
         });
-        if counted {
-            found.push(customer);
+        if let Some((_, s)) = counted {
+            let events = plan
+                .return_offsets(customer, row, s)
+                .filter(|&(_, offset)| {
+                    evidence_columns
+                        .iter()
+                        .any(|c| (c.from as i64..=c.to as i64).contains(&offset))
+                })
+                .map(|(e, _)| e)
+                .collect();
+            found.push(CellMember {
+                customer,
+                start: s,
+                events,
+            });
         }
     }
     Ok(found)
@@ -1106,6 +1159,25 @@ mod tests {
         let all = cell_customers(&s, &now, &spec, None, None, (0, 0, 0)).expect("cell");
         assert_eq!(all, [0, 1, 2]);
         assert!(cell_customers(&s, &now, &spec, None, None, (0, 3, 0)).is_err());
+        // The evidence is the visit that put each customer in week 1.
+        let members = cell_members(&s, &now, &spec, None, None, (0, 0, 1)).expect("cell");
+        let evidence: Vec<(CustomerIx, Vec<i64>)> = members
+            .iter()
+            .map(|m| {
+                (
+                    m.customer,
+                    m.events.iter().map(|&e| s.events.at[e]).collect(),
+                )
+            })
+            .collect();
+        let at = |t: &str| parse_timestamp(t).expect("time");
+        assert_eq!(
+            evidence,
+            [
+                (0, vec![at("2026-01-13T09:00:00+09:00")]),
+                (2, vec![at("2026-01-14T09:00:00+09:00")])
+            ]
+        );
     }
 
     #[test]

@@ -164,8 +164,11 @@ pub enum AttrValue {
     Text(String),
     Number(f64),
     Bool(bool),
-    /// Unix seconds.
+    /// An instant (an RFC 3339 timestamp), unix seconds.
     Date(i64),
+    /// A calendar date without a time (`YYYY-MM-DD`), as days since 1970-01-01. Analyses read it
+    /// as local midnight in the query's time zone, not the dataset's.
+    Day(i32),
     List(Vec<String>),
 }
 

@@ -6,6 +6,7 @@
 mod en;
 pub mod format;
 mod ko;
+pub mod labels;
 mod texts;
 
 use serde::{Deserialize, Serialize};
@@ -73,6 +74,45 @@ pub fn fill(template: &str, args: &[&str]) -> String {
         out = out.replace(&format!("{{{i}}}"), arg);
     }
     out
+}
+
+/// The display name of an event type: translated for the v1 vocabulary, as is otherwise.
+pub fn event_label(t: &Texts, name: &str) -> String {
+    let known = match name {
+        "$signup" | "signup" => t.ev_signup,
+        "$activity" => t.event_any_activity,
+        "$any" => t.event_any,
+        "visit" => t.ev_visit,
+        "product_view" => t.ev_product_view,
+        "cart_add" => t.ev_cart_add,
+        "purchase" => t.ev_purchase,
+        "refund" => t.ev_refund,
+        "support_ticket" => t.ev_support_ticket,
+        "nps_response" => t.ev_nps_response,
+        "message_sent" => t.ev_message_sent,
+        "message_opened" => t.ev_message_opened,
+        "message_clicked" => t.ev_message_clicked,
+        "contract_start" => t.ev_contract_start,
+        "contract_renewed" => t.ev_contract_renewed,
+        "contract_ended" => t.ev_contract_ended,
+        other => return other.to_owned(),
+    };
+    known.to_owned()
+}
+
+/// The display name of a segment template (see `engine::segment_templates`).
+pub fn template_name(t: &Texts, id: &str) -> String {
+    match id {
+        "win_back" => t.tpl_win_back,
+        "first_purchase_nudge" => t.tpl_first_purchase_nudge,
+        "cart_reminder" => t.tpl_cart_reminder,
+        "vip_revenue" => t.tpl_vip_revenue,
+        "service_recovery" => t.tpl_service_recovery,
+        "renewal" => t.tpl_renewal,
+        "discount_hunters" => t.tpl_discount_hunters,
+        other => other,
+    }
+    .to_owned()
 }
 
 #[cfg(test)]

@@ -187,4 +187,260 @@ pub struct Texts {
     pub month_axis: &'static str,
     /// {0}: from {1} to {2}, revenue went from {3} to {4} and active customers from {5} to {6}.
     pub chart_alt: &'static str,
+    /// Retention settings
+    pub retention_settings: &'static str,
+    /// Presets
+    pub presets: &'static str,
+    /// Weekly activity after signup
+    pub preset_weekly_activity: &'static str,
+    /// Repeat purchase by signup month
+    pub preset_repeat_purchase: &'static str,
+    /// Revenue per cohort
+    pub preset_revenue: &'static str,
+    /// Coupon buyers: do they come back?
+    pub preset_promotion: &'static str,
+    /// Start event
+    pub start_event: &'static str,
+    /// Return event
+    pub return_event: &'static str,
+    /// Sign-up
+    pub event_signup: &'static str,
+    /// Any activity
+    pub event_any_activity: &'static str,
+    /// Any event
+    pub event_any: &'static str,
+    /// Add property filter
+    pub add_filter: &'static str,
+    /// Remove filter
+    pub remove_filter: &'static str,
+    /// Property
+    pub property: &'static str,
+    /// Operator
+    pub operator: &'static str,
+    /// Value
+    pub value: &'static str,
+    /// is
+    pub op_eq: &'static str,
+    /// is not
+    pub op_ne: &'static str,
+    /// is set
+    pub op_exists: &'static str,
+    /// is not set
+    pub op_not_exists: &'static str,
+    /// at least
+    pub op_gte: &'static str,
+    /// at most
+    pub op_lte: &'static str,
+    /// contains
+    pub op_contains: &'static str,
+    /// Cohort type
+    pub cohort_type: &'static str,
+    /// First time in range
+    pub cohort_first_time: &'static str,
+    /// Recurring (every period)
+    pub cohort_recurring: &'static str,
+    /// First ever
+    pub cohort_first_ever: &'static str,
+    /// Period
+    pub period: &'static str,
+    /// Day
+    pub period_day: &'static str,
+    /// Week
+    pub period_week: &'static str,
+    /// Month
+    pub period_month: &'static str,
+    /// Periods
+    pub periods_count: &'static str,
+    /// Cohorts
+    pub cohorts_count: &'static str,
+    /// First cohort from
+    pub date_from: &'static str,
+    /// Last cohort up to
+    pub date_to: &'static str,
+    /// Windows
+    pub windows: &'static str,
+    /// Calendar periods
+    pub windows_calendar: &'static str,
+    /// Rolling 24-hour windows
+    pub windows_rolling: &'static str,
+    /// Count returns
+    pub counting: &'static str,
+    /// On (that period only)
+    pub counting_on: &'static str,
+    /// On or after
+    pub counting_on_or_after: &'static str,
+    /// Custom brackets
+    pub brackets: &'static str,
+    /// e.g. 1-3, 4-7, 8-14 (empty: one column per period)
+    pub brackets_hint: &'static str,
+    /// Write brackets as 1-3, 4-7: ascending, starting at 1, not overlapping.
+    pub brackets_invalid: &'static str,
+    /// Minimum returns per period
+    pub min_occurrences: &'static str,
+    /// Percent of
+    pub percent_of: &'static str,
+    /// Cohort size
+    pub percent_of_cohort: &'static str,
+    /// Previous period
+    pub percent_of_previous: &'static str,
+    /// Mean row
+    pub mean_kind: &'static str,
+    /// Weighted by cohort size
+    pub mean_weighted: &'static str,
+    /// Simple mean
+    pub mean_simple: &'static str,
+    /// None
+    pub mean_none: &'static str,
+    /// Show
+    pub measure: &'static str,
+    /// Returning customers (%)
+    pub measure_customers: &'static str,
+    /// Revenue per customer
+    pub measure_revenue: &'static str,
+    /// Cumulative revenue per customer
+    pub measure_cumulative: &'static str,
+    /// Breakdown
+    pub breakdown: &'static str,
+    /// None
+    pub breakdown_none: &'static str,
+    /// Only customers in
+    pub segment_filter: &'static str,
+    /// All customers
+    pub all_customers: &'static str,
+    /// Day {0}
+    pub col_day: &'static str,
+    /// Week {0}
+    pub col_week: &'static str,
+    /// Month {0}
+    pub col_month: &'static str,
+    /// Days {0}–{1}
+    pub col_bracket_day: &'static str,
+    /// Weeks {0}–{1}
+    pub col_bracket_week: &'static str,
+    /// Months {0}–{1}
+    pub col_bracket_month: &'static str,
+    /// Mean
+    pub mean_row: &'static str,
+    /// Small cohort (fewer than {0} customers): read with care
+    pub small_cohort: &'static str,
+    /// {0} of {1} customers ({2}), 95% interval {3}–{4}
+    pub cell_tooltip: &'static str,
+    /// Retention by cohort: {0} → {1}, by {2}
+    pub retention_caption: &'static str,
+    /// Group: {0}
+    pub group_label: &'static str,
+    /// Retention curves
+    pub curves_title: &'static str,
+    /// Cumulative revenue per customer by cohort
+    pub revenue_curves_title: &'static str,
+    /// Periods since start
+    pub curves_x: &'static str,
+    /// Returning customers
+    pub curves_y_rate: &'static str,
+    /// Revenue per customer
+    pub curves_y_revenue: &'static str,
+    /// {0}. Mean: {1} in the first period after the start, {2} in the last complete one.
+    pub curves_alt: &'static str,
+    /// Behind this cell
+    pub explain_title: &'static str,
+    /// {0} of the {1} customers who started with “{2}” in {3} did “{4}” in {5}.
+    pub explain_on: &'static str,
+    /// {0} of the {1} customers who started with “{2}” in {3} did “{4}” in {5} or later.
+    pub explain_on_or_after: &'static str,
+    /// {0} customers started with “{1}” in {2}.
+    pub explain_size: &'static str,
+    /// {0}
+    pub cohort_of_day: &'static str,
+    /// the week of {0}
+    pub cohort_of_week: &'static str,
+    /// {0}
+    pub cohort_of_month: &'static str,
+    /// Started
+    pub started_at: &'static str,
+    /// Qualifying events
+    pub qualifying_events: &'static str,
+    /// No customers in this cell.
+    pub no_customers_in_cell: &'static str,
+    /// {0} more not shown; download the CSV for all.
+    pub more_not_shown: &'static str,
+    /// Close
+    pub close: &'static str,
+    /// Download CSV
+    pub download_csv: &'static str,
+    /// Download SVG
+    pub download_svg: &'static str,
+    /// Download PNG
+    pub download_png: &'static str,
+    /// Customer ID
+    pub customer_id: &'static str,
+    /// Name
+    pub name: &'static str,
+    /// Email
+    pub email: &'static str,
+    /// Compare definitions
+    pub compare_title: &'static str,
+    /// The same data under a second setting, and the difference per cell (B − A, percentage points). Tools disagree mostly because of these choices.
+    pub compare_intro: &'static str,
+    /// Compare with
+    pub compare_with: &'static str,
+    /// No comparison
+    pub compare_off: &'static str,
+    /// Counting: on ↔ on or after
+    pub compare_counting: &'static str,
+    /// Cohort type: first time ↔ recurring
+    pub compare_cohort: &'static str,
+    /// Windows: calendar ↔ rolling
+    pub compare_windows: &'static str,
+    /// A (current)
+    pub compare_a: &'static str,
+    /// B
+    pub compare_b: &'static str,
+    /// Difference (B − A)
+    pub difference: &'static str,
+    /// These settings cannot be computed: {0}
+    pub spec_error: &'static str,
+    /// incomplete
+    pub incomplete_short: &'static str,
+    /// No visit in 14 days (win-back)
+    pub tpl_win_back: &'static str,
+    /// Signed up, no purchase within 7 days
+    pub tpl_first_purchase_nudge: &'static str,
+    /// Added to cart, no purchase within a day
+    pub tpl_cart_reminder: &'static str,
+    /// VIP: revenue ≥ ₩1,000,000 in 12 months
+    pub tpl_vip_revenue: &'static str,
+    /// Low satisfaction or NPS detractors
+    pub tpl_service_recovery: &'static str,
+    /// Contract ends within 90 days
+    pub tpl_renewal: &'static str,
+    /// Discount hunters (buy only with a coupon)
+    pub tpl_discount_hunters: &'static str,
+    /// Sign-up
+    pub ev_signup: &'static str,
+    /// Visit
+    pub ev_visit: &'static str,
+    /// Product view
+    pub ev_product_view: &'static str,
+    /// Add to cart
+    pub ev_cart_add: &'static str,
+    /// Purchase
+    pub ev_purchase: &'static str,
+    /// Refund
+    pub ev_refund: &'static str,
+    /// Support ticket
+    pub ev_support_ticket: &'static str,
+    /// NPS response
+    pub ev_nps_response: &'static str,
+    /// Message sent
+    pub ev_message_sent: &'static str,
+    /// Message opened
+    pub ev_message_opened: &'static str,
+    /// Message clicked
+    pub ev_message_clicked: &'static str,
+    /// Contract start
+    pub ev_contract_start: &'static str,
+    /// Contract renewed
+    pub ev_contract_renewed: &'static str,
+    /// Contract ended
+    pub ev_contract_ended: &'static str,
 }

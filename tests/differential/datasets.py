@@ -2,7 +2,8 @@
 
 The edge-case generator puts signups and events on the first and last second of local days,
 weeks and months (in the zone under test), on DST changes, and on exact window boundaries, so
-off-by-one differences between the engine and SQL cannot hide.
+off-by-one differences between the engine and SQL cannot hide; some events lie exactly N days
+before `as_of`, on the bounds of "last N days" windows.
 """
 
 import json
@@ -45,9 +46,16 @@ def edge_dataset(seed, zone, customers=160):
     days = 150
     base = local_unix(zone, 2025, 12, 1)
     edges = boundary_instants(zone, start, days)
+    as_of = local_unix(zone, 2026, 4, 15, 13, 30)
+    # Exactly N days (or an hour) before `as_of`, and a second either side: the bounds of "last N
+    # days" windows and of waits that end at `as_of`; `as_of + 1` is an event that does not exist yet.
+    window_edges = [as_of - n + d for n in (0, 3600, 86400, 7 * 86400, 14 * 86400, 30 * 86400,
+                                            60 * 86400, 90 * 86400, 180 * 86400) for d in (-1, 0, 1)]
 
     def instant():
         r = rng.random()
+        if r < 0.08:
+            return rng.choice(window_edges)
         if r < 0.35:
             return rng.choice(edges)
         if r < 0.45:
@@ -101,7 +109,6 @@ def edge_dataset(seed, zone, customers=160):
             if props:
                 event["properties"] = props
             out_events.append(event)
-    as_of = local_unix(zone, 2026, 4, 15, 13, 30)
     meta = {"v": 1, "currency": "KRW", "time_zone": zone,
             "as_of": datetime.fromtimestamp(as_of, ZoneInfo(zone)).isoformat(),
             "event_types": [{"name": t} for t in TYPES],

@@ -121,10 +121,10 @@ def compare(con, spec, output, zone, week_start, now):
     return problems
 
 
-def cases(as_of_date):
+def cases(as_of_date, meta=None):
     """Retention specs covering each cohort type, period, window kind and counting, with
     brackets, minimum occurrences and filtered start/return events. `as_of_date` is a
-    datetime.date inside the data."""
+    datetime.date inside the data; `meta` (the dataset's) is not needed here."""
     from datetime import timedelta
     ranges = {"day": (as_of_date - timedelta(days=20), as_of_date, 10),
               "week": (as_of_date - timedelta(weeks=15), as_of_date, 8),

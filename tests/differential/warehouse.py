@@ -1,7 +1,9 @@
 """Loads a v1 dataset into DuckDB tables the SQL of the suite queries.
 
-customers(ix, id, created_at BIGINT unix seconds, email, plan, score, contract_end, tags, newsletter,
-          consent_email, consent_sms)
+customers(ix, id, created_at BIGINT unix seconds, name, email, phone, plan, score, contract_end, tags,
+          newsletter, seats, satisfaction, vip, birthday, region, consent_email, consent_sms,
+          consent_push, consent_kakao)
+(attributes of the edge datasets and of the demo generator; a missing attribute or consent is NULL)
 events(customer_id, ix, ts BIGINT unix seconds, type, value DOUBLE, coupon, category, score, channel)
 """
 
@@ -22,10 +24,15 @@ def records(path):
     return doc["data"] if isinstance(doc, dict) else doc
 
 
-CUSTOMER_COLUMNS = {"ix": "INTEGER", "id": "VARCHAR", "created_at": "BIGINT", "email": "VARCHAR",
+CUSTOMER_COLUMNS = {"ix": "INTEGER", "id": "VARCHAR", "created_at": "BIGINT", "name": "VARCHAR",
+                    "email": "VARCHAR", "phone": "VARCHAR",
                     "plan": "VARCHAR", "score": "DOUBLE", "contract_end": "VARCHAR",
-                    "tags": "VARCHAR[]", "newsletter": "BOOLEAN", "consent_email": "BOOLEAN",
-                    "consent_sms": "BOOLEAN"}
+                    "tags": "VARCHAR[]", "newsletter": "BOOLEAN", "seats": "DOUBLE",
+                    "satisfaction": "DOUBLE", "vip": "BOOLEAN", "birthday": "VARCHAR", "region": "VARCHAR",
+                    "consent_email": "BOOLEAN", "consent_sms": "BOOLEAN", "consent_push": "BOOLEAN",
+                    "consent_kakao": "BOOLEAN"}
+CUSTOM_ATTRIBUTES = ["plan", "score", "contract_end", "tags", "newsletter", "seats", "satisfaction", "vip",
+                     "birthday", "region"]
 EVENT_COLUMNS = {"customer_id": "VARCHAR", "ix": "INTEGER", "ts": "BIGINT", "type": "VARCHAR",
                  "value": "DOUBLE", "coupon": "VARCHAR", "category": "VARCHAR", "score": "DOUBLE",
                  "channel": "VARCHAR"}
@@ -55,10 +62,11 @@ def load(directory, scratch):
         for i, c in enumerate(customers):
             a = c.get("attributes") or {}
             consent = c.get("consent") or {}
-            yield {"ix": i, "id": c["id"], "created_at": unix(c["created_at"]), "email": c.get("email"),
-                   "plan": a.get("plan"), "score": a.get("score"), "contract_end": a.get("contract_end"),
-                   "tags": a.get("tags"), "newsletter": a.get("newsletter"),
-                   "consent_email": bool(consent.get("email")), "consent_sms": bool(consent.get("sms"))}
+            row = {"ix": i, "id": c["id"], "created_at": unix(c["created_at"]), "name": c.get("name"),
+                   "email": c.get("email"), "phone": c.get("phone")}
+            row.update({k: a.get(k) for k in CUSTOM_ATTRIBUTES})
+            row.update({f"consent_{k}": consent.get(k) for k in ("email", "sms", "push", "kakao")})
+            yield row
 
     def event_rows():
         seen = set()

@@ -1,0 +1,5 @@
+//! View state that lives in the URL: parsed into validated types, written back as query
+//! parameters. Pure, so the round trip is tested natively; URL state never chooses an API
+//! address or triggers a save.
+
+pub mod cohort_view;
