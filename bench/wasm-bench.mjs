@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // The engine compiled to wasm, timed in headless Chromium on the same data as crm-lens-bench.
 //
-//   node bench/wasm-bench.mjs --data DIR [--dist dist] [--queries bench/queries.json] [--repeat 5] [--json OUT]
+//   node bench/wasm-bench.mjs --data DIR [--dist target/bench-dist] [--queries bench/queries.json] [--repeat 5] [--json OUT]
 //
-// Serves the app's Trunk release build (dist/) and the dataset on a random local port, opens a
-// page that loads dist/crm-lens.js, fetches the three JSON files and the queries, and calls the
-// wasm export `crmLensBench` (src/bench_web.rs): the same loop as the native tool, timed with
+// Serves the app's Trunk release build made with the `bench-export` feature
+// (`trunk build --release --features bench-export --dist target/bench-dist`) and the dataset on a
+// random local port, opens a page that loads its crm-lens.js, fetches the three JSON files and
+// the queries, and calls the wasm export `crmLensBench` (src/bench_web.rs): the same loop as the native tool, timed with
 // performance.now(). Fetching the files is not timed; ingest starts from their bytes in memory.
 // Needs tests/e2e's node modules (playwright-core) and Chromium: see .ci/tools.sh.
 import { readFile, writeFile } from 'node:fs/promises';
@@ -19,7 +20,7 @@ import { createHandler } from '../tests/e2e/serve-dist.mjs';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function parseArgs(argv) {
-  const args = { dist: path.join(ROOT, 'dist'), queries: path.join(ROOT, 'bench', 'queries.json'), repeat: 5 };
+  const args = { dist: path.join(ROOT, 'target', 'bench-dist'), queries: path.join(ROOT, 'bench', 'queries.json'), repeat: 5 };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -84,7 +85,7 @@ async function main() {
     const json = await page.evaluate(
       async ({ queries, repeat }) => {
         if (typeof window.wasmBindings?.crmLensBench !== 'function') {
-          throw new Error('this build of dist/ has no crmLensBench export: rebuild it (trunk build --release)');
+          throw new Error('this build has no crmLensBench export: build it with trunk build --release --features bench-export');
         }
         const get = async (name) => new Uint8Array(await (await fetch(`/__data/${name}`)).arrayBuffer());
         const meta = await get('meta.json');

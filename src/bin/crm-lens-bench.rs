@@ -20,7 +20,8 @@ Reads meta.json, customers.json and events.json in DIR, times N full ingests
 (Store::from_json) and N runs of each named query in FILE (default
 bench/queries.json: [{\"name\": ..., \"query\": {...}}, ...]; parsing is not
 timed), and prints the medians. --json writes the whole report to OUT.
-N defaults to 5. --phases also times the steps of one ingest on their own.";
+N defaults to 5. --phases also times the steps of one ingest, and the compile
+and evaluate steps of each segment query, on their own.";
 
 struct Args {
     data: PathBuf,
@@ -119,8 +120,15 @@ fn execute(args: Args) -> Result<(), String> {
     );
     if args.phases {
         let _ = writeln!(out, "ingest phases (one run):");
-        for (name, ms) in bench::ingest_phases(&meta, &customers, &events, &clock)? {
+        let (phases, store) = bench::ingest_phases(&meta, &customers, &events, &clock)?;
+        for (name, ms) in phases {
             let _ = writeln!(out, "  {name:<50} {ms:>8.1} ms");
+        }
+        let _ = writeln!(out, "segment phases (one run): compile ms, evaluate ms");
+        for (name, query) in &queries {
+            if let Some((compile, evaluate)) = bench::segment_phases(&store, query, &clock)? {
+                let _ = writeln!(out, "  {name:<50} {compile:>8.2} {evaluate:>8.2}");
+            }
         }
     }
     if let Some(path) = args.json {
