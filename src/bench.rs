@@ -164,6 +164,9 @@ pub fn run(
     })
 }
 
+/// Named steps and their milliseconds.
+pub type Phases = Vec<(&'static str, f64)>;
+
 /// Where ingest time goes: each step of `Store::from_json` timed on its own (one run), plus
 /// the floor of merely scanning the events JSON without building anything. Returns the store.
 pub fn ingest_phases(
@@ -171,12 +174,12 @@ pub fn ingest_phases(
     customers: &[u8],
     events: &[u8],
     clock: &dyn Fn() -> f64,
-) -> Result<(Vec<(&'static str, f64)>, Store), String> {
+) -> Result<(Phases, Store), String> {
     use crate::engine::ingest::{parse_customers, parse_meta};
     let mut phases = Vec::new();
     let mut lap = {
         let mut last = clock();
-        move |phases: &mut Vec<(&'static str, f64)>, name: &'static str| {
+        move |phases: &mut Phases, name: &'static str| {
             let now = clock();
             phases.push((name, now - last));
             last = now;
