@@ -18,14 +18,23 @@ pub fn download_text(filename: &str, mime: &str, content: &str) -> Result<(), St
 
 /// Renders `svg` (with its `viewBox` size `width` × `height`) at twice that size to a PNG and
 /// offers it as `filename`. The drawing happens when the image has loaded.
-pub fn download_svg_as_png(filename: &str, svg: &str, width: u32, height: u32) -> Result<(), String> {
+pub fn download_svg_as_png(
+    filename: &str,
+    svg: &str,
+    width: u32,
+    height: u32,
+) -> Result<(), String> {
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;
     // A fixed size and a white background: a PNG pasted into slides should not be transparent.
     let sized = svg.replacen(
         "<svg ",
-        &format!(r#"<svg width="{}" height="{}" style="background:#fff" "#, width * 2, height * 2),
+        &format!(
+            r#"<svg width="{}" height="{}" style="background:#fff" "#,
+            width * 2,
+            height * 2
+        ),
         1,
     );
     let data_url = format!(
@@ -55,7 +64,9 @@ pub fn download_svg_as_png(filename: &str, svg: &str, width: u32, height: u32) -
             context
                 .draw_image_with_html_image_element(&loaded, 0.0, 0.0)
                 .map_err(|e| format!("{e:?}"))?;
-            let png = canvas.to_data_url_with_type("image/png").map_err(|e| format!("{e:?}"))?;
+            let png = canvas
+                .to_data_url_with_type("image/png")
+                .map_err(|e| format!("{e:?}"))?;
             click_link(&name, &png)
         })();
         if let Err(e) = drawn {

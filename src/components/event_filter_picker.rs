@@ -34,9 +34,10 @@ fn value_text(test: &ValueTest) -> String {
         ValueTest::In { values } | ValueTest::NotIn { values } => {
             values.iter().map(literal).collect::<Vec<_>>().join(", ")
         }
-        ValueTest::Gt { value } | ValueTest::Gte { value } | ValueTest::Lt { value } | ValueTest::Lte { value } => {
-            value.to_string()
-        }
+        ValueTest::Gt { value }
+        | ValueTest::Gte { value }
+        | ValueTest::Lt { value }
+        | ValueTest::Lte { value } => value.to_string(),
         ValueTest::Contains { value } | ValueTest::StartsWith { value } => value.clone(),
         ValueTest::Exists | ValueTest::NotExists => String::new(),
     }
@@ -60,7 +61,9 @@ fn make_test(op: &str, text: &str) -> ValueTest {
         "not_exists" => ValueTest::NotExists,
         "gte" => ValueTest::Gte { value: number },
         "lte" => ValueTest::Lte { value: number },
-        "contains" => ValueTest::Contains { value: text.to_owned() },
+        "contains" => ValueTest::Contains {
+            value: text.to_owned(),
+        },
         _ => ValueTest::Eq { value: literal },
     }
 }
@@ -153,14 +156,14 @@ pub fn EventFilterPicker(
                         <div class="crm-condition" role="group" aria-label=format!("{} {}", t.property, i + 1)>
                             <label>
                                 <span class="crm-visually-hidden">{t.property}</span>
-                                <select on:change=move |ev| {
+                                <select aria-label=t.property on:change=move |ev| {
                                     let key = event_target_value(&ev);
                                     update_condition(i, Some(PropertyCondition { property: key, test: make_test(op, &t1) }));
                                 }>{key_options}</select>
                             </label>
                             <label>
                                 <span class="crm-visually-hidden">{t.operator}</span>
-                                <select on:change=move |ev| {
+                                <select aria-label=t.operator on:change=move |ev| {
                                     let new_op = event_target_value(&ev);
                                     update_condition(i, Some(PropertyCondition { property: p1.clone(), test: make_test(&new_op, &text) }));
                                 }>{op_options}</select>
@@ -170,7 +173,7 @@ pub fn EventFilterPicker(
                                 view! {
                                     <label>
                                         <span class="crm-visually-hidden">{t.value}</span>
-                                        <input type="text" size="10" prop:value=current on:change=move |ev| {
+                                        <input type="text" size="10" aria-label=t.value prop:value=current on:change=move |ev| {
                                             let typed = event_target_value(&ev);
                                             update_condition(i, Some(PropertyCondition { property: p2.clone(), test: make_test(op, &typed) }));
                                         }/>
@@ -206,7 +209,7 @@ pub fn EventFilterPicker(
             <legend>{move || legend.get()}</legend>
             <label>
                 <span class="crm-visually-hidden">{move || legend.get()}</span>
-                <select on:change=move |ev| set_event(event_target_value(&ev))>{event_options}</select>
+                <select aria-label=move || legend.get() on:change=move |ev| set_event(event_target_value(&ev))>{event_options}</select>
             </label>
             {conditions}
             <Show when=can_add>

@@ -1,12 +1,18 @@
 //! Reusable widgets the pages compose.
 
+pub mod cell_explainer;
+pub mod download;
+pub mod event_filter_picker;
 pub mod figures;
 pub mod page_header;
+pub mod retention_controls;
+pub mod retention_table;
 pub mod settings_warnings;
 pub mod share_cells;
 pub mod status;
 pub mod with_dataset;
 
+pub use event_filter_picker::EventFilterPicker;
 pub use figures::{Figure, Figures};
 pub use page_header::PageHeader;
 pub use share_cells::ShareCells;

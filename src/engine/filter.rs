@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::overview::NON_ACTIVITY_TYPES;
-use super::store::{PropKeyId, Scalar, Store};
+use super::store::{EventTypeId, PropKeyId, Scalar, Store};
 
 /// Matches every event that counts as customer activity (all types except `message_sent`).
 pub const ANY_ACTIVITY: &str = "$activity";
@@ -207,6 +207,20 @@ impl EventMatcher {
             return false;
         }
         self.conditions.is_empty() || self.conditions_pass(store, e)
+    }
+
+    /// Whether events of type `event_type` pass the type part of the filter (conditions aside).
+    #[inline]
+    pub fn matches_type(&self, event_type: EventTypeId) -> bool {
+        self.types
+            .get(event_type as usize)
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// Whether the filter tests properties, so [`EventMatcher::matches_type`] alone cannot decide.
+    pub fn has_conditions(&self) -> bool {
+        !self.conditions.is_empty()
     }
 
     /// Whether no event type can match (an unknown type): callers may skip work.

@@ -5,9 +5,12 @@
 
 pub mod calendar;
 pub mod filter;
+pub mod funnel;
 pub mod ingest;
 pub mod kpi;
+pub mod lifecycle;
 pub mod overview;
+pub mod paths;
 pub mod population;
 pub mod query;
 pub mod retention;

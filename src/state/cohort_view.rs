@@ -95,24 +95,13 @@ impl Compare {
 }
 
 /// Everything the Cohorts page shows, as in its URL.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CohortView {
     pub spec: RetentionSpec,
     /// A segment template id (`engine::segment_templates`): only its members are analysed.
     pub filter: Option<String>,
     pub measure: Measure,
     pub compare: Compare,
-}
-
-impl Default for CohortView {
-    fn default() -> Self {
-        CohortView {
-            spec: RetentionSpec::default(),
-            filter: None,
-            measure: Measure::default(),
-            compare: Compare::default(),
-        }
-    }
 }
 
 /// URL parameter names.
@@ -174,8 +163,12 @@ impl CohortView {
     }
 }
 
+/// Text that is not a list of brackets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BadBrackets;
+
 /// Parses "1-3, 4-7, 8-14" into brackets; `Ok(None)` for an empty text. The engine checks order.
-pub fn parse_brackets(text: &str) -> Result<Option<Vec<[u32; 2]>>, ()> {
+pub fn parse_brackets(text: &str) -> Result<Option<Vec<[u32; 2]>>, BadBrackets> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
@@ -183,11 +176,11 @@ pub fn parse_brackets(text: &str) -> Result<Option<Vec<[u32; 2]>>, ()> {
     text.split(',')
         .map(|part| {
             let (a, b) = part.split_once(['-', '–']).unwrap_or((part, part));
-            let a = a.trim().parse::<u32>().map_err(|_| ())?;
-            let b = b.trim().parse::<u32>().map_err(|_| ())?;
+            let a = a.trim().parse::<u32>().map_err(|_| BadBrackets)?;
+            let b = b.trim().parse::<u32>().map_err(|_| BadBrackets)?;
             Ok([a, b])
         })
-        .collect::<Result<Vec<_>, ()>>()
+        .collect::<Result<Vec<_>, BadBrackets>>()
         .map(Some)
 }
 
@@ -256,7 +249,7 @@ mod tests {
             Ok(Some(vec![[1, 3], [4, 7], [8, 8]]))
         );
         assert_eq!(parse_brackets(""), Ok(None));
-        assert_eq!(parse_brackets("1-x"), Err(()));
+        assert_eq!(parse_brackets("1-x"), Err(BadBrackets));
         assert_eq!(format_brackets(&Some(vec![[1, 3], [8, 8]])), "1-3, 8");
         assert_eq!(format_brackets(&None), "");
     }
