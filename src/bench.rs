@@ -7,8 +7,86 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::query::{self, Query};
+use crate::engine::funnel::{self, FunnelSpec};
+use crate::engine::lifecycle::{self, LifecycleSpec};
+use crate::engine::paths::{self, PathsSpec};
+use crate::engine::query::{self, Query, QueryContext};
 use crate::engine::Store;
+
+/// A benchmark query: a spec `query::run` answers, or — for analyses the engine has but
+/// `query::run` does not route yet (funnel, paths, lifecycle) — the analysis called directly
+/// with the same context and no filter.
+#[derive(Debug, Clone)]
+pub enum BenchQuery {
+    Spec(Box<Query>),
+    Direct(QueryContext, Box<DirectAnalysis>),
+}
+
+/// The analyses run without `query::run`, read from the same JSON (`kind` and its fields).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DirectAnalysis {
+    Funnel(FunnelSpec),
+    Paths(PathsSpec),
+    Lifecycle(LifecycleSpec),
+}
+
+impl BenchQuery {
+    /// Runs the query once; returns its milliseconds and, when `keep`, its output as JSON.
+    fn timed_run(
+        &self,
+        store: &Store,
+        clock: &dyn Fn() -> f64,
+        keep: bool,
+    ) -> Result<(f64, Option<serde_json::Value>), String> {
+        fn json<T: Serialize>(
+            keep: bool,
+            kind: &str,
+            value: T,
+        ) -> Result<Option<serde_json::Value>, String> {
+            if !keep {
+                return Ok(None);
+            }
+            let mut value = serde_json::to_value(value).map_err(|e| e.to_string())?;
+            if let Some(object) = value.as_object_mut() {
+                object
+                    .entry("kind")
+                    .or_insert_with(|| serde_json::Value::from(kind));
+            }
+            Ok(Some(value))
+        }
+        let start = clock();
+        match self {
+            BenchQuery::Spec(q) => {
+                let out = query::run(store, q).map_err(|e| e.to_string())?;
+                let ms = clock() - start;
+                Ok((ms, json(keep, "", out)?))
+            }
+            BenchQuery::Direct(context, analysis) => {
+                let ctx = context.resolve(store).map_err(|e| e.to_string())?;
+                match analysis.as_ref() {
+                    DirectAnalysis::Funnel(spec) => {
+                        let out = funnel::run(store, &ctx, spec, None, None)
+                            .map_err(|e| e.to_string())?;
+                        let ms = clock() - start;
+                        Ok((ms, json(keep, "funnel", out)?))
+                    }
+                    DirectAnalysis::Paths(spec) => {
+                        let out = paths::run(store, &ctx, spec, None).map_err(|e| e.to_string())?;
+                        let ms = clock() - start;
+                        Ok((ms, json(keep, "paths", out)?))
+                    }
+                    DirectAnalysis::Lifecycle(spec) => {
+                        let out = lifecycle::run(store, &ctx, spec, None, None)
+                            .map_err(|e| e.to_string())?;
+                        let ms = clock() - start;
+                        Ok((ms, json(keep, "lifecycle", out)?))
+                    }
+                }
+            }
+        }
+    }
+}
 
 /// One benchmark query: a name for the table and a query spec (`docs/query-spec.md`).
 #[derive(Debug, Clone, Deserialize)]
@@ -81,16 +159,30 @@ pub struct Report {
 }
 
 /// Reads a benchmark query file: `[{"name": …, "query": {…}}, …]`, each query checked with
-/// [`query::parse`].
-pub fn parse_queries(json: &[u8]) -> Result<Vec<(String, Query)>, String> {
+/// [`query::parse`] (or read as a [`DirectAnalysis`] when `query::run` has no such kind).
+pub fn parse_queries(json: &[u8]) -> Result<Vec<(String, BenchQuery)>, String> {
     let named: Vec<NamedQuery> =
         serde_json::from_slice(json).map_err(|e| format!("bad query file: {e}"))?;
     named
         .into_iter()
         .map(|n| {
-            let parsed = query::parse(n.query.to_string().as_bytes())
-                .map_err(|e| format!("query {:?}: {e}", n.name))?;
-            Ok((n.name, parsed))
+            let kind = n.query["kind"].as_str().unwrap_or("");
+            let parsed = if query::KINDS.contains(&kind) {
+                query::parse(n.query.to_string().as_bytes())
+                    .map(|q| BenchQuery::Spec(Box::new(q)))
+                    .map_err(|e| e.to_string())
+            } else {
+                serde_json::from_value::<QueryContext>(n.query.clone())
+                    .and_then(|ctx| {
+                        serde_json::from_value::<DirectAnalysis>(n.query.clone())
+                            .map(|a| BenchQuery::Direct(ctx, Box::new(a)))
+                    })
+                    .map_err(|e| e.to_string())
+            };
+            Ok((
+                n.name.clone(),
+                parsed.map_err(|e| format!("query {:?}: {e}", n.name))?,
+            ))
         })
         .collect()
 }
@@ -101,7 +193,7 @@ pub fn run(
     meta: &[u8],
     customers: &[u8],
     events: &[u8],
-    queries: &[(String, Query)],
+    queries: &[(String, BenchQuery)],
     repeat: usize,
     clock: &dyn Fn() -> f64,
 ) -> Result<Report, String> {
@@ -126,15 +218,14 @@ pub fn run(
     let mut timings = Vec::with_capacity(queries.len());
     for (name, q) in queries {
         let mut runs = Vec::with_capacity(repeat);
-        let mut last = None;
-        for _ in 0..repeat {
-            let start = clock();
-            let output = query::run(&store, q).map_err(|e| format!("query {name:?}: {e}"))?;
-            runs.push(clock() - start);
-            last = Some(output);
+        let mut output = serde_json::Value::Null;
+        for i in 0..repeat {
+            let (ms, out) = q
+                .timed_run(&store, clock, i + 1 == repeat)
+                .map_err(|e| format!("query {name:?}: {e}"))?;
+            runs.push(ms);
+            output = out.unwrap_or(output);
         }
-        let output = serde_json::to_value(last.expect("at least one run"))
-            .map_err(|e| format!("query {name:?}: {e}"))?;
         let kind = output["kind"].as_str().unwrap_or("").to_owned();
         timings.push(QueryTiming {
             name: name.clone(),
@@ -203,11 +294,14 @@ pub fn ingest_phases(
 /// segments) and evaluating it over every customer; `None` for other kinds. One run each.
 pub fn segment_phases(
     store: &Store,
-    query: &Query,
+    query: &BenchQuery,
     clock: &dyn Fn() -> f64,
 ) -> Result<Option<(f64, f64)>, String> {
     use crate::engine::query::Analysis;
     use crate::engine::segment::CompiledRule;
+    let BenchQuery::Spec(query) = query else {
+        return Ok(None);
+    };
     let Analysis::Segment(spec) = &query.analysis else {
         return Ok(None);
     };
