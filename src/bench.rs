@@ -317,7 +317,8 @@ pub fn segment_phases(
 }
 
 /// A small, comparable digest of a query's output: a segment's `count`, a retention table's
-/// non-empty cohorts, their customers and column-1 customers, or the output's top-level numbers for other kinds.
+/// non-empty cohorts, their customers and column-1 customers, a funnel's customers per step,
+/// lifecycle stage totals, paths' customers and links, or the output's top-level numbers.
 fn digest(output: &serde_json::Value) -> serde_json::Value {
     use serde_json::{json, Value};
     match output["kind"].as_str() {
@@ -334,6 +335,29 @@ fn digest(output: &serde_json::Value) -> serde_json::Value {
                 "column_1": sum(&|r| r["cells"][1]["customers"].as_u64()),
             })
         }
+        Some("funnel") => json!({
+            "steps": output["totals"]["steps"]
+                .as_array()
+                .map(|steps| steps.iter().map(|s| s["customers"].clone()).collect::<Vec<_>>()),
+        }),
+        Some("lifecycle") => {
+            let periods = output["periods"].as_array();
+            let total = |stage: &str| -> u64 {
+                periods
+                    .map(|ps| ps.iter().filter_map(|p| p[stage].as_u64()).sum())
+                    .unwrap_or(0)
+            };
+            json!({
+                "dormant": total("dormant"),
+                "new": total("new"),
+                "resurrecting": total("resurrecting"),
+                "returning": total("returning"),
+            })
+        }
+        Some("paths") => json!({
+            "customers": output["customers"],
+            "links": output["links"].as_array().map(Vec::len),
+        }),
         _ => Value::Object(
             output
                 .as_object()
