@@ -336,7 +336,7 @@ fn digest(output: &serde_json::Value) -> serde_json::Value {
             })
         }
         Some("funnel") => json!({
-            "steps": output["totals"]["steps"]
+            "steps": output["steps"]
                 .as_array()
                 .map(|steps| steps.iter().map(|s| s["customers"].clone()).collect::<Vec<_>>()),
         }),
