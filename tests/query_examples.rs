@@ -66,3 +66,98 @@ fn errors_name_the_field() {
     assert!(query::parse(b"{not json").is_err());
     assert!(query::parse(br#"{"v":1,"kind":"horoscope"}"#).is_err());
 }
+
+mod no_panics {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Queries stitched from real field names and odd values: parsing and running any of them
+    /// gives a result or an error value, never a panic.
+    fn query_text() -> impl Strategy<Value = String> {
+        let kind = prop::sample::select(query::KINDS.to_vec());
+        let value = prop::sample::select(vec![
+            "0",
+            "1",
+            "-1",
+            "5000",
+            "99999999999",
+            "1.5",
+            "\"\"",
+            "\"week\"",
+            "\"month\"",
+            "\"day\"",
+            "\"2026-01-01\"",
+            "\"2030-13-40\"",
+            "null",
+            "true",
+            "[]",
+            "[[1,3],[2,1]]",
+            "{}",
+            "{\"event\":\"purchase\"}",
+            "{\"event\":\"$activity\",\"where\":[{\"property\":\"coupon\",\"op\":\"exists\"}]}",
+            "[{\"event\":\"visit\"},{\"event\":\"purchase\"}]",
+            "{\"days\":0}",
+            "{\"days\":7}",
+            "{\"rule\":\"all\",\"rules\":[]}",
+            "{\"by\":\"attribute\",\"attribute\":\"plan\"}",
+            "{\"at\":\"end\",\"event\":{\"event\":\"purchase\"}}",
+            "\"dormant\"",
+            "\"at risk\"",
+        ]);
+        let field = prop::sample::select(vec![
+            "period",
+            "periods",
+            "cohorts",
+            "from",
+            "to",
+            "brackets",
+            "min_occurrences",
+            "start",
+            "return",
+            "steps",
+            "window",
+            "mode",
+            "anchor",
+            "top",
+            "session_gap_minutes",
+            "rule",
+            "breakdown",
+            "row",
+            "column",
+            "step",
+            "label",
+            "target",
+            "period_index",
+            "stage",
+            "segment",
+            "window_days",
+            "churn_inactive_days",
+            "now",
+            "time_zone",
+            "filter",
+            "cuts",
+        ]);
+        (kind, prop::collection::vec((field, value), 0..6)).prop_map(|(kind, fields)| {
+            let mut text = format!("{{\"v\":1,\"kind\":\"{kind}\"");
+            for (f, v) in fields {
+                text.push_str(&format!(",\"{f}\":{v}"));
+            }
+            text.push('}');
+            text
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+        #[test]
+        fn any_query_is_an_answer_or_an_error(text in query_text()) {
+            thread_local! { static STORE: Store = demo(); }
+            STORE.with(|store| {
+                if let Ok(q) = query::parse(text.as_bytes()) {
+                    let _ = query::run(store, &q);
+                }
+            });
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //! tested natively and the views only place the markup.
 
 pub mod retention_curves;
+pub mod sparkline;
 pub mod trend;
 
 /// Makes a fixed-size plotters SVG scale to its container while keeping its aspect ratio.

@@ -107,12 +107,11 @@ pub fn RetentionTable(
                         let level = value.map(scale).unwrap_or(0.0);
                         let shade = format!("--crm-shade:{level:.3}");
                         // Dark cells need light text to stay readable.
-                        let strong = level > 0.55;
                         let description = cell_description(t, row, cell);
                         let incomplete = !cell.complete;
                         let here = (table_index, r, k);
                         view! {
-                            <td class="crm-num crm-heat" class:crm-incomplete=incomplete class:crm-heat-strong=strong style=shade>
+                            <td class="crm-num crm-heat" class:crm-incomplete=incomplete style=shade>
                                 <button type="button" class="crm-cell-button" title=description.clone()
                                     aria-pressed=move || (selected.get() == Some(here)).to_string()
                                     on:click=move |_| on_open.run(here)>

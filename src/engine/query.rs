@@ -8,7 +8,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::funnel::{self, FunnelResult, FunnelSpec};
 use super::kpi::{self, KpiResult, KpiSpec};
+use super::lifecycle::{self, LifecycleResult, LifecycleSpec, LifecycleStage};
+use super::paths::{self, PathsResult, PathsSpec};
 use super::population::{groups_by_attribute, Breakdown, Groups};
 use super::retention::{self, RetentionResult, RetentionSpec};
 use super::rfm::{self, RfmResult, RfmSpec, RfmTransitions};
@@ -147,10 +150,16 @@ pub struct Query {
 }
 
 /// Every `kind` a query may name.
-pub const KINDS: [&str; 7] = [
+pub const KINDS: [&str; 13] = [
     "retention",
     "retention_cell",
     "segment",
+    "funnel",
+    "funnel_customers",
+    "paths",
+    "paths_customers",
+    "lifecycle",
+    "lifecycle_customers",
     "kpi",
     "rfm",
     "rfm_customers",
@@ -165,12 +174,52 @@ pub enum Analysis {
     /// The customers behind one retention cell.
     RetentionCell(RetentionCellSpec),
     Segment(SegmentSpec),
+    Funnel(FunnelSpec),
+    /// Who reached a funnel step (or dropped right before it).
+    FunnelCustomers(FunnelCustomersSpec),
+    Paths(PathsSpec),
+    /// Who is behind a paths node or link.
+    PathsCustomers(PathsCustomersSpec),
+    Lifecycle(LifecycleSpec),
+    /// Who was in a lifecycle stage in one period.
+    LifecycleCustomers(LifecycleCustomersSpec),
     Kpi(KpiSpec),
     Rfm(RfmSpec),
     /// The customers of one named RFM segment.
     RfmCustomers(RfmCustomersSpec),
     /// How many customers moved from each RFM segment to each other between `from` and now.
     RfmTransitions(RfmTransitionsSpec),
+}
+
+/// A funnel spec and the step whose customers to list: those who reached `step` (from 0), or
+/// with `dropped`, those who reached the step before it but not this one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FunnelCustomersSpec {
+    #[serde(flatten)]
+    pub funnel: FunnelSpec,
+    pub step: usize,
+    #[serde(default)]
+    pub dropped: bool,
+}
+
+/// A paths spec and a node (`step` and `label`) or a link (`step`, `label` = source and `target`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PathsCustomersSpec {
+    #[serde(flatten)]
+    pub paths: PathsSpec,
+    pub step: usize,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+}
+
+/// A lifecycle spec, a period number (as in the result's `index`) and a stage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LifecycleCustomersSpec {
+    #[serde(flatten)]
+    pub lifecycle: LifecycleSpec,
+    pub period_index: i64,
+    pub stage: LifecycleStage,
 }
 
 /// An RFM spec and the segment whose customers to list (`other` and `no purchase` included).
@@ -208,6 +257,12 @@ pub enum QueryResult {
     Retention(RetentionResult),
     RetentionCell(CellCustomers),
     Segment(SegmentResult),
+    Funnel(FunnelResult),
+    FunnelCustomers(CustomerList),
+    Paths(PathsResult),
+    PathsCustomers(CustomerList),
+    Lifecycle(LifecycleResult),
+    LifecycleCustomers(CustomerList),
     Kpi(KpiResult),
     Rfm(Box<RfmResult>),
     RfmCustomers(CustomerList),
@@ -362,6 +417,12 @@ fn located_error(value: &serde_json::Value) -> Option<QueryError> {
         "retention" => first::<RetentionSpec>(value),
         "retention_cell" => first::<RetentionCellSpec>(value),
         "segment" => first::<SegmentSpec>(value),
+        "funnel" => first::<FunnelSpec>(value),
+        "funnel_customers" => first::<FunnelCustomersSpec>(value),
+        "paths" => first::<PathsSpec>(value),
+        "paths_customers" => first::<PathsCustomersSpec>(value),
+        "lifecycle" => first::<LifecycleSpec>(value),
+        "lifecycle_customers" => first::<LifecycleCustomersSpec>(value),
         "kpi" => first::<KpiSpec>(value),
         "rfm" => first::<RfmSpec>(value),
         "rfm_customers" => first::<RfmCustomersSpec>(value),
@@ -439,6 +500,65 @@ pub fn run(store: &Store, query: &Query) -> Result<QueryOutput, QueryError> {
             &query.segments,
             population,
         )?),
+        Analysis::Funnel(spec) => {
+            let groups = resolve_groups(&spec.breakdown)?;
+            QueryResult::Funnel(funnel::run(store, &ctx, spec, population, groups.as_ref())?)
+        }
+        Analysis::FunnelCustomers(spec) => {
+            let customers = funnel::step_customers(
+                store,
+                &ctx,
+                &spec.funnel,
+                population,
+                spec.step,
+                spec.dropped,
+            )?;
+            QueryResult::FunnelCustomers(CustomerList::of(store, &customers))
+        }
+        Analysis::Paths(spec) => QueryResult::Paths(paths::run(store, &ctx, spec, population)?),
+        Analysis::PathsCustomers(spec) => {
+            let customers = match &spec.target {
+                Some(target) => paths::link_customers(
+                    store,
+                    &ctx,
+                    &spec.paths,
+                    population,
+                    spec.step,
+                    &spec.label,
+                    target,
+                )?,
+                None => paths::node_customers(
+                    store,
+                    &ctx,
+                    &spec.paths,
+                    population,
+                    spec.step,
+                    &spec.label,
+                )?,
+            };
+            QueryResult::PathsCustomers(CustomerList::of(store, &customers))
+        }
+        Analysis::Lifecycle(spec) => {
+            let groups = resolve_groups(&spec.breakdown)?;
+            QueryResult::Lifecycle(lifecycle::run(
+                store,
+                &ctx,
+                spec,
+                population,
+                groups.as_ref(),
+            )?)
+        }
+        Analysis::LifecycleCustomers(spec) => {
+            let customers = lifecycle::stage_customers(
+                store,
+                &ctx,
+                &spec.lifecycle,
+                population,
+                spec.period_index,
+                spec.stage,
+            )?;
+            QueryResult::LifecycleCustomers(CustomerList::of(store, &customers))
+        }
         Analysis::Kpi(spec) => QueryResult::Kpi(kpi::run(store, &ctx, spec, population)?),
         Analysis::Rfm(spec) => QueryResult::Rfm(Box::new(rfm::run(store, &ctx, spec, population)?)),
         Analysis::RfmCustomers(spec) => {

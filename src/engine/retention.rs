@@ -312,6 +312,9 @@ impl<'a> Plan<'a> {
                 "more than 5,000 cohorts; choose a longer period",
             ));
         }
+        if spec.brackets.is_none() && spec.periods > 5_000 {
+            return Err(QueryError::invalid("periods", "more than 5,000 periods"));
+        }
         let columns = match &spec.brackets {
             Some(brackets) => {
                 let mut previous_end = 0;

@@ -6,6 +6,7 @@
 mod en;
 pub mod format;
 mod ko;
+pub mod kpi_text;
 pub mod labels;
 mod texts;
 
@@ -110,6 +111,25 @@ pub fn template_name(t: &Texts, id: &str) -> String {
         "service_recovery" => t.tpl_service_recovery,
         "renewal" => t.tpl_renewal,
         "discount_hunters" => t.tpl_discount_hunters,
+        other => other,
+    }
+    .to_owned()
+}
+
+/// The display name of an RFM segment: translated for the default names, as typed otherwise.
+pub fn rfm_segment_name(t: &Texts, name: &str) -> String {
+    match name {
+        "champions" => t.rfm_champions,
+        "loyal" => t.rfm_loyal,
+        "potential loyalists" => t.rfm_potential_loyalists,
+        "new" => t.rfm_new,
+        "promising" => t.rfm_promising,
+        "need attention" => t.rfm_need_attention,
+        "about to sleep" => t.rfm_about_to_sleep,
+        "at risk" => t.rfm_at_risk,
+        "can't lose" => t.rfm_cant_lose,
+        "hibernating" => t.rfm_hibernating,
+        "other" => t.rfm_other,
         other => other,
     }
     .to_owned()

@@ -443,4 +443,108 @@ pub struct Texts {
     pub ev_contract_renewed: &'static str,
     /// Contract ended
     pub ev_contract_ended: &'static str,
+    /// Key performance indicators
+    pub kpi_title: &'static str,
+    /// Period shown
+    pub kpi_period_select: &'static str,
+    /// Period length
+    pub kpi_granularity: &'static str,
+    /// Churned after days without activity
+    pub kpi_churn_days: &'static str,
+    /// Previous: {0}
+    pub kpi_previous: &'static str,
+    /// Formula
+    pub kpi_show_formula: &'static str,
+    /// Open
+    pub kpi_open: &'static str,
+    /// {0} (so far)
+    pub kpi_running: &'static str,
+    /// {0}, last {1} periods: from {2} to {3}
+    pub kpi_sparkline: &'static str,
+    /// Active customers
+    pub kpi_active: &'static str,
+    /// New customers
+    pub kpi_new: &'static str,
+    /// Revenue
+    pub kpi_revenue: &'static str,
+    /// Average order value
+    pub kpi_aov: &'static str,
+    /// Customer lifetime value
+    pub kpi_clv: &'static str,
+    /// Churn rate
+    pub kpi_churn: &'static str,
+    /// Repeat purchase rate
+    pub kpi_repeat: &'static str,
+    /// Conversion rate
+    pub kpi_conversion: &'static str,
+    /// Retention rate
+    pub kpi_retention: &'static str,
+    /// NPS
+    pub kpi_nps: &'static str,
+    /// Customers with any activity in the period = {0}
+    pub f_active: &'static str,
+    /// Customers who signed up in the period = {0}
+    pub f_new: &'static str,
+    /// Purchases {0} + refunds {1} = {2}
+    pub f_revenue: &'static str,
+    /// Purchase revenue {0} ÷ orders {1} = {2}
+    pub f_aov: &'static str,
+    /// Customers with 2+ purchases {0} ÷ customers with a purchase {1} × 100 = {2}
+    pub f_repeat: &'static str,
+    /// Churned {0} ÷ active customers at the start {1} × 100 = {2}
+    pub f_churn: &'static str,
+    /// Purchases {0} ÷ visits {1} × 100 = {2}
+    pub f_conversion: &'static str,
+    /// (Active at the end {0} − new {1}) ÷ active at the start {2} × 100 = {3}
+    pub f_retention: &'static str,
+    /// (Promoters {0} − detractors {1}) ÷ respondents {2} × 100 = {3}
+    pub f_nps: &'static str,
+    /// Average purchase {0} × purchases per buyer per month {1} × expected months {2} = {3}
+    pub f_clv: &'static str,
+    /// — (the denominator is 0)
+    pub f_undefined: &'static str,
+    /// RFM: recency × frequency
+    pub rfm_title: &'static str,
+    /// Customers who bought in the last {0} days, scored 1–5 by quintile (5 = most recent, most frequent). Shading shows customers per cell.
+    pub rfm_intro: &'static str,
+    /// Recency score (R)
+    pub rfm_recency: &'static str,
+    /// Frequency score (F)
+    pub rfm_frequency: &'static str,
+    /// R{0} F{1}: {2} customers, {3}
+    pub rfm_cell: &'static str,
+    /// RFM segments
+    pub rfm_segments: &'static str,
+    /// Segment
+    pub rfm_segment: &'static str,
+    /// Customers
+    pub rfm_customers: &'static str,
+    /// Revenue
+    pub rfm_revenue: &'static str,
+    /// Share of revenue
+    pub rfm_share: &'static str,
+    /// No purchase in the window: {0} customers
+    pub rfm_no_purchase: &'static str,
+    /// Champions
+    pub rfm_champions: &'static str,
+    /// Loyal
+    pub rfm_loyal: &'static str,
+    /// Potential loyalists
+    pub rfm_potential_loyalists: &'static str,
+    /// New
+    pub rfm_new: &'static str,
+    /// Promising
+    pub rfm_promising: &'static str,
+    /// Need attention
+    pub rfm_need_attention: &'static str,
+    /// About to sleep
+    pub rfm_about_to_sleep: &'static str,
+    /// At risk
+    pub rfm_at_risk: &'static str,
+    /// Can't lose
+    pub rfm_cant_lose: &'static str,
+    /// Hibernating
+    pub rfm_hibernating: &'static str,
+    /// Other
+    pub rfm_other: &'static str,
 }

@@ -6,6 +6,8 @@ use leptos::prelude::*;
 
 use crate::app::use_settings;
 use crate::charts::trend::{trend_svg, TrendChart};
+use crate::components::kpi_cards::KpiCards;
+use crate::components::rfm_grid::RfmGrid;
 use crate::components::{Figure, Figures, PageHeader, WithDataset};
 use crate::engine::overview::{headline, monthly_trend, reachability};
 use crate::i18n::{fill, format};
@@ -151,7 +153,9 @@ fn DashboardBody(data: Arc<Dataset>) -> impl IntoView {
     view! {
         <p class="crm-as-of">{as_of}</p>
         <Figures label=Signal::derive(move || app.t().headline_label) figures/>
+        <KpiCards data=data.clone()/>
         {chart}
+        <RfmGrid data=data.clone()/>
         <section class="crm-card" aria-labelledby="crm-reach-title">
             <h2 id="crm-reach-title">{move || app.t().reachable_title}</h2>
             <p class="crm-intro">{move || app.t().reachable_note}</p>

@@ -18,11 +18,14 @@ from datetime import datetime
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import datasets  # noqa: E402
+import funnels  # noqa: E402
+import lifecycle  # noqa: E402
+import paths  # noqa: E402
 import retention  # noqa: E402
 import segments  # noqa: E402
 import warehouse  # noqa: E402
 
-ANALYSES = [("retention", retention), ("segments", segments)]
+ANALYSES = [("retention", retention), ("segments", segments), ("funnels", funnels), ("paths", paths), ("lifecycle", lifecycle)]
 
 
 def datasets_to_check(cli, scratch):
