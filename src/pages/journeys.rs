@@ -1,10 +1,13 @@
-//! How customers move: the volume of each kind of event and how many customers do it.
+//! How customers move: the funnel from first visit to purchase, lifecycle stages per period,
+//! and the volume of each kind of event.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
 use crate::app::use_settings;
+use crate::components::funnel_view::FunnelView;
+use crate::components::lifecycle_view::LifecycleView;
 use crate::components::{PageHeader, ShareCells, WithDataset};
 use crate::engine::overview::event_type_counts;
 use crate::i18n::format;
@@ -16,6 +19,8 @@ pub fn Journeys() -> impl IntoView {
     view! {
         <PageHeader title=Signal::derive(move || app.t().nav_journeys) intro=Signal::derive(move || app.t().journeys_intro)/>
         <WithDataset let:data>
+            <FunnelView data=data.clone()/>
+            <LifecycleView data=data.clone()/>
             <EventVolume data/>
         </WithDataset>
     }

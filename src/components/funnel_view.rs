@@ -1,0 +1,290 @@
+//! The funnel: pick steps (with property filters), window and order; see customers and
+//! conversion per step, the drop-off, the median time to convert, and who dropped at a step.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::app::{use_settings, AppSettings};
+use crate::charts::funnel_bars::{funnel_bars_svg, FunnelBars};
+use crate::components::download::download_text;
+use crate::components::EventFilterPicker;
+use crate::engine::filter::EventFilter;
+use crate::engine::funnel::{FunnelMode, FunnelResult, FunnelSpec, MAX_STEPS};
+use crate::engine::query::{
+    self, Analysis, CustomerList, FunnelCustomersSpec, Query, QueryContext, QueryResult,
+};
+use crate::engine::segment_rule::Span;
+use crate::engine::QueryError;
+use crate::export::excel_csv;
+use crate::i18n::{event_label, fill, format};
+use crate::sync::{dataset::analysis_context, Dataset};
+
+/// Customers listed on screen for a drop-off; the CSV has them all.
+const SHOWN: usize = 50;
+
+fn run(data: &Dataset, app: &AppSettings, analysis: Analysis) -> Result<QueryResult, QueryError> {
+    let ctx = analysis_context(data, app);
+    let q = Query {
+        v: query::QUERY_VERSION,
+        context: QueryContext {
+            now: Some(
+                ctx.zone
+                    .datetime(ctx.now)
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+            ),
+            time_zone: Some(ctx.zone.name().to_owned()),
+            week_start: ctx.week_start,
+        },
+        segments: Default::default(),
+        filter: None,
+        analysis,
+    };
+    Ok(query::run(&data.store, &q)?.result)
+}
+
+fn default_spec() -> FunnelSpec {
+    FunnelSpec {
+        steps: ["visit", "product_view", "cart_add", "purchase"]
+            .iter()
+            .map(|e| EventFilter::of(e))
+            .collect(),
+        window: Span::days(14),
+        mode: FunnelMode::Ordered,
+        from: None,
+        to: None,
+        breakdown: None,
+    }
+}
+
+#[component]
+pub fn FunnelView(data: Arc<Dataset>) -> impl IntoView {
+    let app = use_settings();
+    let spec = RwSignal::new(default_spec());
+    // The step whose drop-offs are listed.
+    let dropped_at: RwSignal<Option<usize>> = RwSignal::new(None);
+    let properties: Arc<BTreeMap<String, Vec<String>>> = Arc::new(
+        data.store
+            .meta
+            .event_types
+            .iter()
+            .map(|e| (e.name.clone(), e.properties.clone()))
+            .collect(),
+    );
+    let event_names: Vec<String> = data
+        .store
+        .meta
+        .event_types
+        .iter()
+        .map(|e| e.name.clone())
+        .collect();
+    let result = {
+        let data = data.clone();
+        Memo::new(move |_| {
+            app.zone.track();
+            match run(&data, &app, Analysis::Funnel(spec.get())) {
+                Ok(QueryResult::Funnel(result)) => Ok(result),
+                Ok(_) => Err("unexpected result".to_owned()),
+                Err(e) => Err(e.to_string()),
+            }
+        })
+    };
+    let steps_editor = move || {
+        let t = app.t();
+        let current = spec.get();
+        let count = current.steps.len();
+        let events: Vec<(String, String)> =
+            std::iter::once(("$activity".to_owned(), t.event_any_activity.to_owned()))
+                .chain(event_names.iter().map(|n| (n.clone(), event_label(t, n))))
+                .collect();
+        let pickers = (0..count)
+            .map(|i| {
+                let value = Signal::derive(move || spec.get().steps.get(i).cloned().unwrap_or_else(|| EventFilter::of("visit")));
+                let on_change = Callback::new(move |f: EventFilter| {
+                    spec.update(|s| {
+                        if let Some(step) = s.steps.get_mut(i) {
+                            *step = f;
+                        }
+                    });
+                    dropped_at.set(None);
+                });
+                let remove_label = fill(t.remove_step, &[&(i + 1).to_string()]);
+                view! {
+                    <div class="crm-funnel-step">
+                        <EventFilterPicker legend=fill(t.step_n, &[&(i + 1).to_string()]) value on_change
+                            events=events.clone() properties=properties.clone()/>
+                        {(count > 2).then(|| view! {
+                            <button type="button" class="crm-icon-button" aria-label=remove_label
+                                on:click=move |_| { spec.update(|s| { s.steps.remove(i); }); dropped_at.set(None); }>"×"</button>
+                        })}
+                    </div>
+                }
+            })
+            .collect_view();
+        let mode = current.mode;
+        view! {
+            <div class="crm-control-grid">{pickers}</div>
+            <div class="crm-kpi-controls">
+                {(count < MAX_STEPS).then(|| view! {
+                    <button type="button" class="crm-button" on:click=move |_| spec.update(|s| s.steps.push(EventFilter::of("purchase")))>{t.add_step}</button>
+                })}
+                <label class="crm-field">
+                    <span>{t.funnel_window}</span>
+                    <input type="number" min="1" max="365" aria-label=t.funnel_window prop:value=current.window.days.to_string()
+                        on:change=move |ev| {
+                            if let Ok(days) = event_target_value(&ev).parse::<u32>() {
+                                spec.update(|s| s.window = Span::days(days.clamp(1, 365)));
+                            }
+                        }/>
+                </label>
+                <label class="crm-field">
+                    <span>{t.funnel_mode}</span>
+                    <select aria-label=t.funnel_mode on:change=move |ev| {
+                        let mode = match event_target_value(&ev).as_str() {
+                            "strict" => FunnelMode::Strict,
+                            "any_order" => FunnelMode::AnyOrder,
+                            _ => FunnelMode::Ordered,
+                        };
+                        spec.update(|s| s.mode = mode);
+                    }>
+                        <option value="ordered" selected=mode == FunnelMode::Ordered>{t.mode_ordered}</option>
+                        <option value="strict" selected=mode == FunnelMode::Strict>{t.mode_strict}</option>
+                        <option value="any_order" selected=mode == FunnelMode::AnyOrder>{t.mode_any}</option>
+                    </select>
+                </label>
+            </div>
+        }
+    };
+    let results = {
+        let data = data.clone();
+        move || {
+            let t = app.t();
+            let result: FunnelResult = match result.get() {
+                Ok(r) => r,
+                Err(message) => {
+                    return view! { <p role="alert" class="crm-notice crm-notice-error">{fill(t.spec_error, &[&message])}</p> }.into_any()
+                }
+            };
+            let steps = &result.totals.steps;
+            let labels: Vec<String> = steps.iter().map(|s| event_label(t, &s.label)).collect();
+            let notes: Vec<String> = steps
+                .iter()
+                .map(|s| format::percent(s.conversion_from_start))
+                .collect();
+            let customers: Vec<usize> = steps.iter().map(|s| s.customers).collect();
+            let svg = funnel_bars_svg(&FunnelBars {
+                title: t.funnel_chart_title,
+                y_label: t.customers_col,
+                steps: &labels,
+                customers: &customers,
+                notes: &notes,
+            })
+            .unwrap_or_default();
+            let alt = labels
+                .iter()
+                .zip(steps)
+                .map(|(l, s)| {
+                    format!(
+                        "{l}: {} ({})",
+                        format::count(s.customers),
+                        format::percent(s.conversion_from_start)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let rows = steps
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    let label = labels[i].clone();
+                    view! {
+                        <tr>
+                            <th scope="row">{format!("{}. {}", i + 1, label)}</th>
+                            <td class="crm-num">{format::count(s.customers)}</td>
+                            <td class="crm-num">{format::percent(s.conversion_from_start)}</td>
+                            <td class="crm-num">{format::percent(s.conversion_from_previous)}</td>
+                            <td class="crm-num">
+                                {if i == 0 || s.dropped == 0 {
+                                    format::count(s.dropped).into_any()
+                                } else {
+                                    view! {
+                                        <button type="button" class="crm-link-button" aria-label=fill(t.show_dropped, &[&label])
+                                            on:click=move |_| dropped_at.set(Some(i))>{format::count(s.dropped)}</button>
+                                    }.into_any()
+                                }}
+                            </td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            let median = match result.totals.median_seconds_to_convert {
+                Some(seconds) => fill(t.median_convert, &[&format::duration(seconds, t)]),
+                None => t.nobody_converted.to_owned(),
+            };
+            let drop_list = dropped_at.get().and_then(|step| {
+                let spec_now = spec.get_untracked();
+                let listed = run(&data, &app, Analysis::FunnelCustomers(FunnelCustomersSpec { funnel: spec_now, step, dropped: true }));
+                let list: CustomerList = match listed {
+                    Ok(QueryResult::FunnelCustomers(list)) => list,
+                    _ => return None,
+                };
+                let before = labels.get(step.checked_sub(1)?)?.clone();
+                let at = labels.get(step)?.clone();
+                let store = &data.store;
+                let name = |id: &str| store.customers.find(id).map(|c| store.customers.names[c as usize].clone()).unwrap_or_default();
+                let email = |id: &str| store.customers.find(id).and_then(|c| store.customers.emails[c as usize].clone()).unwrap_or_default();
+                let items = list.customers.iter().take(SHOWN).map(|id| view! { <li>{format!("{} ({id})", name(id))}</li> }).collect_view();
+                let csv = excel_csv(
+                    &[t.customer_id, t.name, t.email],
+                    list.customers.iter().map(|id| vec![id.clone(), name(id), email(id)]),
+                );
+                let more = list.count.saturating_sub(SHOWN);
+                Some(view! {
+                    <aside class="crm-card crm-explainer" aria-labelledby="crm-dropped-title">
+                        <div class="crm-explainer-head">
+                            <h3 id="crm-dropped-title">{fill(t.dropped_title, &[&before, &at, &format::count(list.count)])}</h3>
+                            <button type="button" class="crm-link-button" on:click=move |_| dropped_at.set(None)>{t.close}</button>
+                        </div>
+                        <ul class="crm-name-list">{items}</ul>
+                        {(more > 0).then(|| view! { <p>{fill(t.more_not_shown, &[&format::count(more)])}</p> })}
+                        <button type="button" class="crm-button" on:click=move |_| {
+                            let _ = download_text("crm-lens-funnel-dropped.csv", "text/csv;charset=utf-8", &csv);
+                        }>{t.download_csv}</button>
+                    </aside>
+                })
+            });
+            view! {
+                <figure class="crm-chart" role="img" aria-label=alt>
+                    <div inner_html=svg></div>
+                </figure>
+                <p>{median}</p>
+                <div class="crm-table-wrap">
+                    <table class="crm-table">
+                        <caption>{t.funnel_title}</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">{t.funnel_step}</th>
+                                <th scope="col" class="crm-num">{t.customers_col}</th>
+                                <th scope="col" class="crm-num">{t.funnel_of_start}</th>
+                                <th scope="col" class="crm-num">{t.funnel_of_previous}</th>
+                                <th scope="col" class="crm-num">{t.funnel_dropped}</th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+                {drop_list}
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <section class="crm-card crm-controls" aria-labelledby="crm-funnel-title">
+            <h2 id="crm-funnel-title">{move || app.t().funnel_title}</h2>
+            <p class="crm-intro">{move || app.t().funnel_intro}</p>
+            {steps_editor}
+            {results}
+        </section>
+    }
+}

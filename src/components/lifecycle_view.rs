@@ -1,0 +1,129 @@
+//! Lifecycle per period: new, returning, resurrecting and dormant customers.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::app::use_settings;
+use crate::charts::lifecycle_bars::{lifecycle_bars_svg, LifecycleBars};
+use crate::engine::filter::{EventFilter, ANY_ACTIVITY};
+use crate::engine::lifecycle::{LifecyclePeriod, LifecycleResult, LifecycleSpec};
+use crate::engine::query::{self, Analysis, Query, QueryContext, QueryResult};
+use crate::engine::Period;
+use crate::i18n::labels::cohort_short;
+use crate::i18n::{fill, format};
+use crate::sync::{dataset::analysis_context, Dataset};
+
+#[component]
+pub fn LifecycleView(data: Arc<Dataset>) -> impl IntoView {
+    let app = use_settings();
+    let period = RwSignal::new(Period::Week);
+    let result = Memo::new(move |_| {
+        let ctx = analysis_context(&data, &app);
+        let q = Query {
+            v: query::QUERY_VERSION,
+            context: QueryContext {
+                now: Some(
+                    ctx.zone
+                        .datetime(ctx.now)
+                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+                ),
+                time_zone: Some(ctx.zone.name().to_owned()),
+                week_start: ctx.week_start,
+            },
+            segments: Default::default(),
+            filter: None,
+            analysis: Analysis::Lifecycle(LifecycleSpec {
+                period: period.get(),
+                periods: 12,
+                activity: EventFilter::of(ANY_ACTIVITY),
+                breakdown: None,
+            }),
+        };
+        match query::run(&data.store, &q).map(|o| o.result) {
+            Ok(QueryResult::Lifecycle(result)) => Ok(result),
+            Ok(_) => Err("unexpected result".to_owned()),
+            Err(e) => Err(e.to_string()),
+        }
+    });
+    move || {
+        let t = app.t();
+        let locale = app.locale.get();
+        let granularity = period.get();
+        let body = match result.get() {
+            Err(message) => view! { <p role="alert" class="crm-notice crm-notice-error">{fill(t.spec_error, &[&message])}</p> }.into_any(),
+            Ok(LifecycleResult { periods, .. }) => {
+                let labels: Vec<String> = periods.iter().map(|p| cohort_short(granularity, p.start, locale)).collect();
+                let pick = |f: fn(&LifecyclePeriod) -> usize| periods.iter().map(f).collect::<Vec<_>>();
+                let (new, returning, resurrecting, dormant) = (pick(|p| p.new), pick(|p| p.returning), pick(|p| p.resurrecting), pick(|p| p.dormant));
+                let svg = lifecycle_bars_svg(&LifecycleBars {
+                    title: t.lifecycle_title,
+                    y_label: t.customers_col,
+                    periods: &labels,
+                    new: &new,
+                    returning: &returning,
+                    resurrecting: &resurrecting,
+                    dormant: &dormant,
+                    names: [t.stage_new, t.stage_returning, t.stage_resurrecting, t.stage_dormant],
+                })
+                .unwrap_or_default();
+                let rows = periods
+                    .iter()
+                    .zip(&labels)
+                    .map(|(p, label)| {
+                        let label = if p.complete { label.clone() } else { fill(t.kpi_running, &[label]) };
+                        view! {
+                            <tr>
+                                <th scope="row">{label}</th>
+                                <td class="crm-num">{format::count(p.new)}</td>
+                                <td class="crm-num">{format::count(p.returning)}</td>
+                                <td class="crm-num">{format::count(p.resurrecting)}</td>
+                                <td class="crm-num">{format::count(p.dormant)}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view();
+                let last = periods.iter().rev().find(|p| p.complete);
+                let alt = last
+                    .map(|p| format!("{}: {} {}, {} {}, {} {}, {} {}", t.lifecycle_title, t.stage_new, p.new, t.stage_returning, p.returning, t.stage_resurrecting, p.resurrecting, t.stage_dormant, p.dormant))
+                    .unwrap_or_default();
+                view! {
+                    <figure class="crm-chart" role="img" aria-label=alt><div inner_html=svg></div></figure>
+                    <div class="crm-table-wrap" tabindex="0" role="region" aria-label=t.lifecycle_title>
+                        <table class="crm-table">
+                            <caption>{t.lifecycle_title}</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t.period}</th>
+                                    <th scope="col" class="crm-num">{t.stage_new}</th>
+                                    <th scope="col" class="crm-num">{t.stage_returning}</th>
+                                    <th scope="col" class="crm-num">{t.stage_resurrecting}</th>
+                                    <th scope="col" class="crm-num">{t.stage_dormant}</th>
+                                </tr>
+                            </thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                }
+                .into_any()
+            }
+        };
+        view! {
+            <section class="crm-card" aria-labelledby="crm-lifecycle-title">
+                <h2 id="crm-lifecycle-title">{t.lifecycle_title}</h2>
+                <p class="crm-intro">{t.lifecycle_intro}</p>
+                <label class="crm-field">
+                    <span>{t.kpi_granularity}</span>
+                    <select aria-label=t.kpi_granularity on:change=move |ev| {
+                        period.set(match event_target_value(&ev).as_str() { "month" => Period::Month, "day" => Period::Day, _ => Period::Week });
+                    }>
+                        <option value="day" selected=granularity == Period::Day>{t.period_day}</option>
+                        <option value="week" selected=granularity == Period::Week>{t.period_week}</option>
+                        <option value="month" selected=granularity == Period::Month>{t.period_month}</option>
+                    </select>
+                </label>
+                {body}
+            </section>
+        }
+    }
+}
