@@ -209,8 +209,10 @@ pub fn FunnelView(data: Arc<Dataset>) -> impl IntoView {
                                     format::count(s.dropped).into_any()
                                 } else {
                                     view! {
-                                        <button type="button" class="crm-link-button" aria-label=fill(t.show_dropped, &[&label])
-                                            on:click=move |_| dropped_at.set(Some(i))>{format::count(s.dropped)}</button>
+                                        <button type="button" class="crm-link-button" on:click=move |_| dropped_at.set(Some(i))>
+                                            {format::count(s.dropped)}
+                                            <span class="crm-visually-hidden">{format!(", {}", fill(t.show_dropped, &[&label]))}</span>
+                                        </button>
                                     }.into_any()
                                 }}
                             </td>

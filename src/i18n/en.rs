@@ -70,7 +70,7 @@ pub static TEXTS: Texts = Texts {
     cohort_size: "Customers",
     cohort_month: "Month {0}",
     incomplete_period: "Period still running",
-    journeys_intro: "How customers move: what they do, how often, and how many of them do it.",
+    journeys_intro: "How customers move: through the funnel from visit to purchase, through lifecycle stages each week, and what they do most.",
     event_volume_title: "Event volume by type",
     settings_intro: "Settings in force for this session and what the data contains.",
     week_start: "Week starts on",

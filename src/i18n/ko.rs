@@ -70,7 +70,7 @@ pub static TEXTS: Texts = Texts {
     cohort_size: "고객 수",
     cohort_month: "{0}개월 차",
     incomplete_period: "진행 중인 기간",
-    journeys_intro: "고객의 움직임: 고객이 무엇을, 얼마나 자주, 몇 명이 하는지 보여 줍니다.",
+    journeys_intro: "고객이 어떻게 움직이는지 보여 줍니다: 방문에서 구매까지의 퍼널, 주별 라이프사이클 단계, 가장 많이 하는 행동.",
     event_volume_title: "유형별 이벤트 양",
     settings_intro: "이번 세션에 적용된 설정과 데이터 구성입니다.",
     week_start: "주 시작 요일",
