@@ -143,11 +143,7 @@ impl Store {
             attributes: meta
                 .attributes
                 .iter()
-                .map(|a| AttributeColumn {
-                    name: a.name.clone(),
-                    kind: a.kind,
-                    values: Vec::new(),
-                })
+                .map(|a| AttributeColumn::new(a.name.clone(), a.kind, Vec::new()))
                 .collect(),
             ..Customers::default()
         };
@@ -203,11 +199,11 @@ impl Store {
                             name: name.clone(),
                             kind,
                         });
-                        c.attributes.push(AttributeColumn {
-                            name: name.clone(),
+                        c.attributes.push(AttributeColumn::new(
+                            name.clone(),
                             kind,
-                            values: vec![AttrValue::Missing; c.ids.len()],
-                        });
+                            vec![AttrValue::Missing; c.ids.len()],
+                        ));
                         c.attributes.len() - 1
                     }
                 };
@@ -218,6 +214,9 @@ impl Store {
                         message,
                     })?;
             }
+        }
+        for column in &mut self.customers.attributes {
+            column.index_text();
         }
         // New customers have no events yet: extend the per-customer offsets.
         let total = self.events.len() as u32;

@@ -61,7 +61,7 @@ use super::segment_rule::{
     Aggregate, AttributeTest, CompareOp, Comparison, Rule, Window, ATTR_CONSENT_PREFIX,
     ATTR_CREATED_AT, ATTR_EMAIL, ATTR_NAME, ATTR_PHONE,
 };
-use super::store::{AttrValue, CustomerIx, Store};
+use super::store::{AttrValue, CustomerIx, Store, NO_TEXT};
 use super::time::{parse_date_or_timestamp, Context, Zone, DAY};
 use crate::model::AttributeType;
 
@@ -233,6 +233,29 @@ impl CompiledRule {
     }
 }
 
+/// An attribute rule on a text column as a [`Node::TextCode`] (the rule decided once per
+/// distinct text); any other attribute rule as it is.
+fn text_codes(store: &Store, rule: AttributeRule) -> Node {
+    let AttributeSource::Column(column) = rule.source else {
+        return Node::Attribute(rule);
+    };
+    let attribute = &store.customers.attributes[column];
+    if attribute.kind != AttributeType::Text || attribute.text_codes.len() != attribute.values.len()
+    {
+        return Node::Attribute(rule);
+    }
+    let accept = attribute
+        .text_values
+        .iter()
+        .map(|text| rule.check.passes(AttributeValue::Text(text)) != rule.negate)
+        .collect();
+    Node::TextCode {
+        column,
+        accept,
+        missing: rule.negate,
+    }
+}
+
 /// A compiled rule.
 #[derive(Debug, Clone)]
 enum Node {
@@ -240,6 +263,13 @@ enum Node {
     Any(Vec<Node>),
     None(Vec<Node>),
     Attribute(AttributeRule),
+    /// An attribute rule on a text column, decided per dictionary code: `accept[code]`, or
+    /// `missing` for customers without a value.
+    TextCode {
+        column: usize,
+        accept: Vec<bool>,
+        missing: bool,
+    },
     Performed {
         events: EventMatcher,
         count: Comparison,
@@ -470,7 +500,7 @@ impl<'a> Compiler<'a> {
             Rule::Any { rules } => Node::Any(self.compile_group(rules, path)?),
             Rule::None { rules } => Node::None(self.compile_group(rules, path)?),
             Rule::Attribute { attribute, test } => {
-                Node::Attribute(self.compile_attribute(attribute, test, path)?)
+                text_codes(store, self.compile_attribute(attribute, test, path)?)
             }
             Rule::Performed {
                 event,
@@ -1034,6 +1064,14 @@ impl Evaluator<'_> {
             Node::All(rules) => rules.iter().all(|rule| self.holds(rule, customer)),
             Node::Any(rules) => rules.iter().any(|rule| self.holds(rule, customer)),
             Node::None(rules) => !rules.iter().any(|rule| self.holds(rule, customer)),
+            Node::TextCode {
+                column,
+                accept,
+                missing,
+            } => match self.store.customers.attributes[*column].text_codes[customer.index] {
+                NO_TEXT => *missing,
+                code => accept[code as usize],
+            },
             Node::Attribute(rule) => {
                 let value = self.attribute(rule.source, customer.index);
                 if matches!(value, AttributeValue::Missing) {
@@ -2085,11 +2123,11 @@ mod tests {
             }
             events.customer_start.push(events.at.len() as u32);
         }
-        store.customers.attributes = vec![AttributeColumn {
-            name: "plan".into(),
-            kind: AttributeType::Text,
-            values: plans,
-        }];
+        store.customers.attributes = vec![AttributeColumn::new(
+            "plan".into(),
+            AttributeType::Text,
+            plans,
+        )];
         store
     }
 
@@ -2716,5 +2754,59 @@ mod properties {
         // Midnight of Feb 14 is 23:00Z on the 13th in Berlin, but 15:00Z in Seoul.
         assert_eq!(members("Europe/Berlin"), 1);
         assert_eq!(members("Asia/Seoul"), 0);
+    }
+
+    #[test]
+    fn text_attribute_rules_read_the_dictionary_and_follow_upserts() {
+        let meta = br#"{"v":1,"currency":"KRW","time_zone":"Asia/Seoul","event_types":[],
+            "attributes":[{"name":"plan","type":"text"}]}"#;
+        let customers = br#"[
+            {"id":"a","name":"A","created_at":"2026-01-01T00:00:00Z","attributes":{"plan":"pro"}},
+            {"id":"b","name":"B","created_at":"2026-01-01T00:00:00Z","attributes":{"plan":"Free"}},
+            {"id":"c","name":"C","created_at":"2026-01-01T00:00:00Z"}]"#;
+        let (mut store, _) = Store::from_json(meta, customers, b"[]").expect("valid");
+        let ctx = Context::new(0, Zone::default());
+        let members = |store: &Store, json: &str| {
+            let rule: Rule = serde_json::from_str(json).expect("rule");
+            evaluate(store, &ctx, &rule, &SegmentLibrary::new())
+                .expect("valid")
+                .ones()
+                .collect::<Vec<_>>()
+        };
+        let pro = r#"{"rule":"attribute","attribute":"plan","op":"eq","value":"pro"}"#;
+        assert_eq!(members(&store, pro), [0]);
+        assert_eq!(
+            members(
+                &store,
+                r#"{"rule":"attribute","attribute":"plan","op":"ne","value":"pro"}"#
+            ),
+            [1, 2]
+        );
+        assert_eq!(
+            members(
+                &store,
+                r#"{"rule":"attribute","attribute":"plan","op":"contains","value":"FREE"}"#
+            ),
+            [1]
+        );
+        assert_eq!(
+            members(
+                &store,
+                r#"{"rule":"attribute","attribute":"plan","op":"not_exists"}"#
+            ),
+            [2]
+        );
+        let column = &store.customers.attributes[0];
+        assert_eq!((column.text_codes.len(), column.text_values.len()), (3, 2));
+        let update: Vec<crate::model::Customer> = serde_json::from_str(
+            r#"[{"id":"c","name":"C","created_at":"2026-01-01T00:00:00Z","attributes":{"plan":"pro"}}]"#,
+        )
+        .expect("customers");
+        store.upsert_customers(update).expect("upsert");
+        assert_eq!(
+            members(&store, pro),
+            [0, 2],
+            "the dictionary follows upserts"
+        );
     }
 }

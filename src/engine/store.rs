@@ -179,6 +179,52 @@ pub struct AttributeColumn {
     pub name: String,
     pub kind: AttributeType,
     pub values: Vec<AttrValue>,
+    /// Text columns only: a dictionary code per customer ([`NO_TEXT`] when missing), so a
+    /// test on a text attribute is decided once per distinct value and then read from a dense
+    /// array rather than from one heap string per customer.
+    pub text_codes: Vec<u32>,
+    /// The distinct texts, indexed by code.
+    pub text_values: Vec<String>,
+}
+
+/// The text code of a customer without a text value.
+pub const NO_TEXT: u32 = u32::MAX;
+
+impl AttributeColumn {
+    pub fn new(name: String, kind: AttributeType, values: Vec<AttrValue>) -> AttributeColumn {
+        let mut column = AttributeColumn {
+            name,
+            kind,
+            values,
+            text_codes: Vec::new(),
+            text_values: Vec::new(),
+        };
+        column.index_text();
+        column
+    }
+
+    /// Rebuilds the text dictionary after `values` changed (text columns only).
+    pub fn index_text(&mut self) {
+        self.text_codes.clear();
+        self.text_values.clear();
+        if self.kind != AttributeType::Text {
+            return;
+        }
+        let mut codes: HashMap<&str, u32> = HashMap::default();
+        let mut values = Vec::new();
+        self.text_codes = self
+            .values
+            .iter()
+            .map(|value| match value {
+                AttrValue::Text(text) => *codes.entry(text.as_str()).or_insert_with(|| {
+                    values.push(text.clone());
+                    (values.len() - 1) as u32
+                }),
+                _ => NO_TEXT,
+            })
+            .collect();
+        self.text_values = values;
+    }
 }
 
 /// Customer rows, indexed by [`CustomerIx`].
