@@ -12,36 +12,18 @@ use crate::components::download::download_text;
 use crate::components::EventFilterPicker;
 use crate::engine::filter::EventFilter;
 use crate::engine::funnel::{FunnelMode, FunnelResult, FunnelSpec, MAX_STEPS};
-use crate::engine::query::{
-    self, Analysis, CustomerList, FunnelCustomersSpec, Query, QueryContext, QueryResult,
-};
+use crate::engine::query::{Analysis, CustomerList, FunnelCustomersSpec, QueryResult};
 use crate::engine::segment_rule::Span;
 use crate::engine::QueryError;
 use crate::export::excel_csv;
 use crate::i18n::{event_label, fill, format};
-use crate::sync::{dataset::analysis_context, Dataset};
+use crate::sync::{dataset::run_query, Dataset};
 
 /// Customers listed on screen for a drop-off; the CSV has them all.
 const SHOWN: usize = 50;
 
 fn run(data: &Dataset, app: &AppSettings, analysis: Analysis) -> Result<QueryResult, QueryError> {
-    let ctx = analysis_context(data, app);
-    let q = Query {
-        v: query::QUERY_VERSION,
-        context: QueryContext {
-            now: Some(
-                ctx.zone
-                    .datetime(ctx.now)
-                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
-            ),
-            time_zone: Some(ctx.zone.name().to_owned()),
-            week_start: ctx.week_start,
-        },
-        segments: Default::default(),
-        filter: None,
-        analysis,
-    };
-    Ok(query::run(&data.store, &q)?.result)
+    run_query(data, app, None, analysis)
 }
 
 fn default_spec() -> FunnelSpec {

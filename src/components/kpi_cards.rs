@@ -7,14 +7,15 @@ use leptos::prelude::*;
 
 use crate::app::use_settings;
 use crate::charts::sparkline::sparkline_svg;
+use crate::components::segment_filter_select::SegmentFilterSelect;
 use crate::engine::kpi::{Formula, Kpi, KpiResult, KpiRow, KpiSpec};
-use crate::engine::query::{self, Analysis, Query, QueryContext, QueryResult};
-use crate::engine::segment_templates::{template, templates};
+use crate::engine::query::{Analysis, QueryResult};
+use crate::engine::segment_templates::template;
 use crate::engine::{Period, QueryError};
+use crate::i18n::fill;
 use crate::i18n::kpi_text::{kpi_formula, kpi_name, kpi_value};
 use crate::i18n::labels::cohort_short;
-use crate::i18n::{fill, template_name};
-use crate::sync::{dataset::analysis_context, Dataset};
+use crate::sync::{dataset::run_query, Dataset};
 
 /// The cards, in reading order, with the view that explains each.
 const CARDS: [(Formula, &str); 10] = [
@@ -52,23 +53,8 @@ fn run_kpis(
     spec: KpiSpec,
     filter: Option<String>,
 ) -> Result<KpiResult, QueryError> {
-    let ctx = analysis_context(data, app);
-    let q = Query {
-        v: query::QUERY_VERSION,
-        context: QueryContext {
-            now: Some(
-                ctx.zone
-                    .datetime(ctx.now)
-                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
-            ),
-            time_zone: Some(ctx.zone.name().to_owned()),
-            week_start: ctx.week_start,
-        },
-        segments: Default::default(),
-        filter: filter.as_deref().and_then(template).map(|t| t.rule),
-        analysis: Analysis::Kpi(spec),
-    };
-    match query::run(&data.store, &q)?.result {
+    let filter = filter.as_deref().and_then(template).map(|t| t.rule);
+    match run_query(data, app, filter, Analysis::Kpi(spec))? {
         QueryResult::Kpi(result) => Ok(result),
         _ => Err(QueryError::invalid("", "unexpected result kind")),
     }
@@ -113,55 +99,37 @@ pub fn KpiCards(data: Arc<Dataset>) -> impl IntoView {
                 view! { <option value=i.to_string() selected=i == selected>{label}</option> }
             })
             .collect_view();
-        let filter_value = filter.get().unwrap_or_default();
-        let filter_options = std::iter::once((String::new(), t.all_customers.to_owned()))
-            .chain(
-                templates()
-                    .into_iter()
-                    .map(|tpl| (tpl.id.to_owned(), template_name(t, tpl.id))),
-            )
-            .map(|(key, label)| {
-                let selected = key == filter_value;
-                view! { <option value=key selected=selected>{label}</option> }
-            })
-            .collect_view();
         let granularity = period.get();
         view! {
-            <div class="crm-kpi-controls">
-                <label class="crm-field">
-                    <span>{t.kpi_granularity}</span>
-                    <select aria-label=t.kpi_granularity on:change=move |ev| {
-                        period.set(if event_target_value(&ev) == "week" { Period::Week } else { Period::Month });
-                        chosen.set(None);
-                    }>
-                        <option value="month" selected=granularity == Period::Month>{t.period_month}</option>
-                        <option value="week" selected=granularity == Period::Week>{t.period_week}</option>
-                    </select>
-                </label>
-                <label class="crm-field">
-                    <span>{t.kpi_period_select}</span>
-                    <select aria-label=t.kpi_period_select on:change=move |ev| {
-                        chosen.set(event_target_value(&ev).parse().ok());
-                    }>{period_options}</select>
-                </label>
-                <label class="crm-field">
-                    <span>{t.kpi_churn_days}</span>
-                    <input type="number" min="1" max="365" aria-label=t.kpi_churn_days prop:value=churn_days.get().to_string()
-                        on:change=move |ev| {
-                            if let Ok(days) = event_target_value(&ev).parse::<u32>() {
-                                churn_days.set(days.clamp(1, 365));
-                            }
-                        }/>
-                </label>
-                <label class="crm-field">
-                    <span>{t.segment_filter}</span>
-                    <select aria-label=t.segment_filter on:change=move |ev| {
-                        let key = event_target_value(&ev);
-                        filter.set((!key.is_empty()).then_some(key));
-                    }>{filter_options}</select>
-                </label>
-            </div>
-        }
+                    <div class="crm-kpi-controls">
+                        <label class="crm-field">
+                            <span>{t.kpi_granularity}</span>
+                            <select aria-label=t.kpi_granularity on:change=move |ev| {
+                                period.set(if event_target_value(&ev) == "week" { Period::Week } else { Period::Month });
+                                chosen.set(None);
+                            }>
+                                <option value="month" selected=granularity == Period::Month>{t.period_month}</option>
+                                <option value="week" selected=granularity == Period::Week>{t.period_week}</option>
+                            </select>
+                        </label>
+                        <label class="crm-field">
+                            <span>{t.kpi_period_select}</span>
+                            <select aria-label=t.kpi_period_select on:change=move |ev| {
+                                chosen.set(event_target_value(&ev).parse().ok());
+                            }>{period_options}</select>
+                        </label>
+                        <label class="crm-field">
+                            <span>{t.kpi_churn_days}</span>
+                            <input type="number" min="1" max="365" aria-label=t.kpi_churn_days prop:value=churn_days.get().to_string()
+                                on:change=move |ev| {
+                                    if let Ok(days) = event_target_value(&ev).parse::<u32>() {
+                                        churn_days.set(days.clamp(1, 365));
+                                    }
+                                }/>
+                        </label>
+        <SegmentFilterSelect value=filter on_change=Callback::new(move |id| filter.set(id))/>
+                    </div>
+                }
     };
     let cards = move || {
         let t = app.t();

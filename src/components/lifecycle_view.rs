@@ -8,39 +8,25 @@ use crate::app::use_settings;
 use crate::charts::lifecycle_bars::{lifecycle_bars_svg, LifecycleBars};
 use crate::engine::filter::{EventFilter, ANY_ACTIVITY};
 use crate::engine::lifecycle::{LifecyclePeriod, LifecycleResult, LifecycleSpec};
-use crate::engine::query::{self, Analysis, Query, QueryContext, QueryResult};
+use crate::engine::query::{Analysis, QueryResult};
 use crate::engine::Period;
 use crate::i18n::labels::cohort_short;
 use crate::i18n::{fill, format};
-use crate::sync::{dataset::analysis_context, Dataset};
+use crate::sync::{dataset::run_query, Dataset};
 
 #[component]
 pub fn LifecycleView(data: Arc<Dataset>) -> impl IntoView {
     let app = use_settings();
     let period = RwSignal::new(Period::Week);
     let result = Memo::new(move |_| {
-        let ctx = analysis_context(&data, &app);
-        let q = Query {
-            v: query::QUERY_VERSION,
-            context: QueryContext {
-                now: Some(
-                    ctx.zone
-                        .datetime(ctx.now)
-                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
-                ),
-                time_zone: Some(ctx.zone.name().to_owned()),
-                week_start: ctx.week_start,
-            },
-            segments: Default::default(),
-            filter: None,
-            analysis: Analysis::Lifecycle(LifecycleSpec {
-                period: period.get(),
-                periods: 12,
-                activity: EventFilter::of(ANY_ACTIVITY),
-                breakdown: None,
-            }),
+        app.zone.track();
+        let spec = LifecycleSpec {
+            period: period.get(),
+            periods: 12,
+            activity: EventFilter::of(ANY_ACTIVITY),
+            breakdown: None,
         };
-        match query::run(&data.store, &q).map(|o| o.result) {
+        match run_query(&data, &app, None, Analysis::Lifecycle(spec)) {
             Ok(QueryResult::Lifecycle(result)) => Ok(result),
             Ok(_) => Err("unexpected result".to_owned()),
             Err(e) => Err(e.to_string()),

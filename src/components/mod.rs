@@ -11,6 +11,7 @@ pub mod page_header;
 pub mod retention_controls;
 pub mod retention_table;
 pub mod rfm_grid;
+pub mod segment_filter_select;
 pub mod settings_warnings;
 pub mod share_cells;
 pub mod status;

@@ -7,14 +7,14 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::app::use_settings;
+use crate::components::segment_filter_select::SegmentFilterSelect;
 use crate::components::EventFilterPicker;
 use crate::engine::filter::{EventFilter, ValueTest, ANY_ACTIVITY};
 use crate::engine::retention::{
     CohortType, Counting, MeanKind, PercentOf, RetentionSpec, Windows, SIGNUP,
 };
-use crate::engine::segment_templates::templates;
 use crate::engine::{population::Breakdown, Period};
-use crate::i18n::{event_label, template_name};
+use crate::i18n::event_label;
 use crate::model::Meta;
 use crate::state::cohort_view::{format_brackets, parse_brackets, CohortView, Compare, Measure};
 
@@ -177,7 +177,6 @@ pub fn RetentionControls(
             Some(Breakdown::Attribute { attribute, .. }) => attribute.clone(),
             _ => String::new(),
         };
-        let filter_value = v.filter.clone().unwrap_or_default();
         let number_input = |label: &'static str,
                             value: usize,
                             min: usize,
@@ -213,17 +212,6 @@ pub fn RetentionControls(
             .chain(attributes.iter().map(|a| (a.clone(), a.clone())))
             .map(|(key, label)| {
                 let selected = key == breakdown_value;
-                view! { <option value=key selected=selected>{label}</option> }
-            })
-            .collect_view();
-        let filter_options = std::iter::once((String::new(), t.all_customers.to_owned()))
-            .chain(
-                templates()
-                    .into_iter()
-                    .map(|tpl| (tpl.id.to_owned(), template_name(t, tpl.id))),
-            )
-            .map(|(key, label)| {
-                let selected = key == filter_value;
                 view! { <option value=key selected=selected>{label}</option> }
             })
             .collect_view();
@@ -291,13 +279,8 @@ pub fn RetentionControls(
                                 edit(&move |v| v.spec.breakdown = (!key.is_empty()).then(|| Breakdown::Attribute { attribute: key.clone(), limit: 6 }));
                             }>{breakdown_options}</select>
                         </label>
-                        <label class="crm-field">
-                            <span>{t.segment_filter}</span>
-                            <select aria-label=t.segment_filter on:change=move |ev| {
-                                let key = event_target_value(&ev);
-                                edit(&move |v| v.filter = (!key.is_empty()).then(|| key.clone()));
-                            }>{filter_options}</select>
-                        </label>
+                        <SegmentFilterSelect value=Signal::derive(move || view.get().filter)
+                            on_change=Callback::new(move |id: Option<String>| edit(&move |v| v.filter = id.clone()))/>
                         {select(t.compare_with, vec![("off", t.compare_off), ("counting", t.compare_counting), ("cohort", t.compare_cohort), ("windows", t.compare_windows)],
                             Signal::stored(v.compare.key()), Arc::new(|v, k| v.compare = Compare::parse(k).unwrap_or_default()))}
                     </fieldset>

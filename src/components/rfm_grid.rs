@@ -6,30 +6,14 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::app::use_settings;
-use crate::engine::query::{self, Analysis, Query, QueryContext, QueryResult};
+use crate::engine::query::{Analysis, QueryResult};
 use crate::engine::rfm::{RfmResult, RfmSpec};
 use crate::engine::QueryError;
 use crate::i18n::{fill, format, rfm_segment_name};
-use crate::sync::{dataset::analysis_context, Dataset};
+use crate::sync::{dataset::run_query, Dataset};
 
 fn run_rfm(data: &Dataset, app: &crate::app::AppSettings) -> Result<RfmResult, QueryError> {
-    let ctx = analysis_context(data, app);
-    let q = Query {
-        v: query::QUERY_VERSION,
-        context: QueryContext {
-            now: Some(
-                ctx.zone
-                    .datetime(ctx.now)
-                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
-            ),
-            time_zone: Some(ctx.zone.name().to_owned()),
-            week_start: ctx.week_start,
-        },
-        segments: Default::default(),
-        filter: None,
-        analysis: Analysis::Rfm(RfmSpec::default()),
-    };
-    match query::run(&data.store, &q)?.result {
+    match run_query(data, app, None, Analysis::Rfm(RfmSpec::default()))? {
         QueryResult::Rfm(result) => Ok(*result),
         _ => Err(QueryError::invalid("", "unexpected result kind")),
     }

@@ -14,9 +14,7 @@ use crate::components::download::{download_svg_as_png, download_text};
 use crate::components::retention_controls::RetentionControls;
 use crate::components::retention_table::{cell_value, CellRef, RetentionTable};
 use crate::components::{PageHeader, WithDataset};
-use crate::engine::query::{
-    self, Analysis, CellCustomers, Query, QueryContext, QueryResult, RetentionCellSpec,
-};
+use crate::engine::query::{Analysis, CellCustomers, QueryResult, RetentionCellSpec};
 use crate::engine::retention::{RetentionResult, RetentionSpec};
 use crate::engine::segment_templates::template;
 use crate::engine::QueryError;
@@ -24,7 +22,7 @@ use crate::export::excel_csv;
 use crate::i18n::labels::{cohort_short, column_label};
 use crate::i18n::{event_label, fill, format};
 use crate::state::cohort_view::{CohortView, Measure};
-use crate::sync::{dataset::analysis_context, Dataset};
+use crate::sync::{dataset::run_query, Dataset};
 
 #[component]
 pub fn Cohorts() -> impl IntoView {
@@ -37,39 +35,14 @@ pub fn Cohorts() -> impl IntoView {
     }
 }
 
-/// The query the view asks for, in the app's current zone and week start.
-fn retention_query(
-    data: &Dataset,
-    app: &AppSettings,
-    view: &CohortView,
-    analysis: Analysis,
-) -> Query {
-    let ctx = analysis_context(data, app);
-    Query {
-        v: query::QUERY_VERSION,
-        context: QueryContext {
-            now: Some(
-                ctx.zone
-                    .datetime(ctx.now)
-                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
-            ),
-            time_zone: Some(ctx.zone.name().to_owned()),
-            week_start: ctx.week_start,
-        },
-        segments: Default::default(),
-        filter: view.filter.as_deref().and_then(template).map(|t| t.rule),
-        analysis,
-    }
-}
-
 fn run_retention(
     data: &Dataset,
     app: &AppSettings,
     view: &CohortView,
     spec: &RetentionSpec,
 ) -> Result<RetentionResult, QueryError> {
-    let q = retention_query(data, app, view, Analysis::Retention(spec.clone()));
-    match query::run(&data.store, &q)?.result {
+    let filter = view.filter.as_deref().and_then(template).map(|t| t.rule);
+    match run_query(data, app, filter, Analysis::Retention(spec.clone()))? {
         QueryResult::Retention(result) => Ok(result),
         _ => Err(QueryError::invalid("", "unexpected result kind")),
     }
@@ -88,8 +61,8 @@ fn run_cell(
         row,
         column,
     };
-    let q = retention_query(data, app, view, Analysis::RetentionCell(spec));
-    match query::run(&data.store, &q)?.result {
+    let filter = view.filter.as_deref().and_then(template).map(|t| t.rule);
+    match run_query(data, app, filter, Analysis::RetentionCell(spec))? {
         QueryResult::RetentionCell(customers) => Ok(customers),
         _ => Err(QueryError::invalid("", "unexpected result kind")),
     }

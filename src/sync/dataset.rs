@@ -5,7 +5,9 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::config::DataSource;
-use crate::engine::{Context, IngestReport, Store};
+use crate::engine::query::{self, Analysis, Query, QueryContext, QueryResult, QUERY_VERSION};
+use crate::engine::segment_rule::Rule;
+use crate::engine::{Context, IngestReport, QueryError, Store};
 
 use super::{loader, SyncError};
 
@@ -70,4 +72,31 @@ pub fn analysis_context(dataset: &Dataset, settings: &crate::app::AppSettings) -
     let mut ctx = Context::new(dataset.now(), settings.zone.get());
     ctx.week_start = settings.week_start.get();
     ctx
+}
+
+/// Runs an analysis on the dataset in the current settings' context (now, zone, week start),
+/// optionally only over the members of `filter`: the one way views ask the engine.
+pub fn run_query(
+    dataset: &Dataset,
+    settings: &crate::app::AppSettings,
+    filter: Option<Rule>,
+    analysis: Analysis,
+) -> Result<QueryResult, QueryError> {
+    let ctx = analysis_context(dataset, settings);
+    let query = Query {
+        v: QUERY_VERSION,
+        context: QueryContext {
+            now: Some(
+                ctx.zone
+                    .datetime(ctx.now)
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+            ),
+            time_zone: Some(ctx.zone.name().to_owned()),
+            week_start: ctx.week_start,
+        },
+        segments: Default::default(),
+        filter,
+        analysis,
+    };
+    query::run(&dataset.store, &query).map(|output| output.result)
 }
