@@ -2,7 +2,7 @@
 
 use plotters::prelude::*;
 
-use super::responsive;
+use super::{responsive, GRID, INK, TITLE_INK};
 
 /// What to draw; labels come translated and formatted by the caller.
 pub struct FunnelBars<'a> {
@@ -18,7 +18,6 @@ pub struct FunnelBars<'a> {
 const WIDTH: u32 = 860;
 const HEIGHT: u32 = 320;
 const BAR: RGBColor = RGBColor(52, 87, 184);
-const INK: RGBColor = RGBColor(90, 96, 110);
 
 pub fn funnel_bars_svg(chart: &FunnelBars) -> Result<String, String> {
     let n = chart.steps.len();
@@ -34,7 +33,7 @@ pub fn funnel_bars_svg(chart: &FunnelBars) -> Result<String, String> {
         let mut ctx = ChartBuilder::on(&root)
             .caption(
                 chart.title,
-                ("sans-serif", 16).into_font().color(&RGBColor(25, 28, 36)),
+                ("sans-serif", 16).into_font().color(&TITLE_INK),
             )
             .margin(12)
             .x_label_area_size(32)
@@ -45,7 +44,7 @@ pub fn funnel_bars_svg(chart: &FunnelBars) -> Result<String, String> {
         ctx.configure_mesh()
             .disable_x_mesh()
             .light_line_style(TRANSPARENT)
-            .bold_line_style(RGBColor(220, 224, 230))
+            .bold_line_style(GRID)
             .label_style(font.clone())
             .x_labels(n)
             .x_label_formatter(&|x| match x {

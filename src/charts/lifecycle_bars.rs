@@ -3,7 +3,7 @@
 
 use plotters::prelude::*;
 
-use super::responsive;
+use super::{draw_legend, responsive, GRID, INK, TITLE_INK};
 
 pub struct LifecycleBars<'a> {
     pub title: &'a str,
@@ -19,7 +19,6 @@ pub struct LifecycleBars<'a> {
 
 const WIDTH: u32 = 860;
 const HEIGHT: u32 = 340;
-const INK: RGBColor = RGBColor(90, 96, 110);
 const COLORS: [RGBColor; 4] = [
     RGBColor(0, 158, 115),
     RGBColor(0, 114, 178),
@@ -52,7 +51,7 @@ pub fn lifecycle_bars_svg(chart: &LifecycleBars) -> Result<String, String> {
         let mut ctx = ChartBuilder::on(&root)
             .caption(
                 chart.title,
-                ("sans-serif", 16).into_font().color(&RGBColor(25, 28, 36)),
+                ("sans-serif", 16).into_font().color(&TITLE_INK),
             )
             .margin(12)
             .x_label_area_size(32)
@@ -63,7 +62,7 @@ pub fn lifecycle_bars_svg(chart: &LifecycleBars) -> Result<String, String> {
         ctx.configure_mesh()
             .disable_x_mesh()
             .light_line_style(TRANSPARENT)
-            .bold_line_style(RGBColor(220, 224, 230))
+            .bold_line_style(GRID)
             .label_style(font.clone())
             .x_labels(n.min(16))
             .x_label_formatter(&|x| match x {
@@ -111,13 +110,7 @@ pub fn lifecycle_bars_svg(chart: &LifecycleBars) -> Result<String, String> {
                     Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.mix(0.85).filled())
                 });
         }
-        ctx.configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(210, 214, 222))
-            .label_font(font)
-            .draw()
-            .map_err(err)?;
+        draw_legend(&mut ctx, SeriesLabelPosition::UpperLeft, font)?;
         root.present().map_err(err)?;
     }
     Ok(responsive(svg, WIDTH, HEIGHT))

@@ -1,6 +1,8 @@
 //! Charts as SVG strings, drawn with plotters from plain data: no DOM needed, so they are
 //! tested natively and the views only place the markup.
 
+use plotters::prelude::*;
+
 pub mod funnel_bars;
 pub mod lifecycle_bars;
 pub mod retention_curves;
@@ -14,4 +16,35 @@ pub(crate) fn responsive(svg: String, width: u32, height: u32) -> String {
         r#"<svg viewBox="0 0 {width} {height}" preserveAspectRatio="xMidYMid meet" width="100%" focusable="false" aria-hidden="true""#
     );
     svg.replacen(&fixed, &scaled, 1)
+}
+
+/// Text of labels and axis descriptions.
+pub(crate) const INK: RGBColor = RGBColor(90, 96, 110);
+/// Chart titles and the emphasised mean line.
+pub(crate) const TITLE_INK: RGBColor = RGBColor(25, 28, 36);
+/// Horizontal grid lines.
+pub(crate) const GRID: RGBColor = RGBColor(220, 224, 230);
+/// Axis lines.
+pub(crate) const AXIS: RGBColor = RGBColor(190, 194, 204);
+/// The legend's frame (also the trend chart's grid).
+pub(crate) const FRAME: RGBColor = RGBColor(210, 214, 222);
+
+/// Draws the series legend the same way on every chart: a framed, lightly filled box.
+pub(crate) fn draw_legend<'a, DB, CT>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+    font: TextStyle<'a>,
+) -> Result<(), String>
+where
+    DB: DrawingBackend + 'a,
+    CT: CoordTranslate,
+{
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.85))
+        .border_style(FRAME)
+        .label_font(font)
+        .draw()
+        .map_err(|e| format!("chart: {e:?}"))
 }

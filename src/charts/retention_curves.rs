@@ -2,7 +2,7 @@
 
 use plotters::prelude::*;
 
-use super::responsive;
+use super::{draw_legend, responsive, AXIS, GRID, INK, TITLE_INK};
 
 /// One line: a value per column (`None` where the column has not started).
 pub struct CurveSeries {
@@ -26,8 +26,6 @@ pub struct RetentionCurves<'a> {
 
 const WIDTH: u32 = 860;
 const HEIGHT: u32 = 360;
-const INK: RGBColor = RGBColor(90, 96, 110);
-const MEAN: RGBColor = RGBColor(25, 28, 36);
 /// A colour-blind-friendly cycle (Okabe–Ito, without black and yellow, which read poorly).
 const PALETTE: [RGBColor; 6] = [
     RGBColor(0, 114, 178),
@@ -61,7 +59,10 @@ pub fn retention_curves_svg(chart: &RetentionCurves) -> Result<String, String> {
         let err = |e: DrawingAreaErrorKind<_>| format!("chart: {e:?}");
         let font = ("sans-serif", 13).into_font().color(&INK);
         let mut ctx = ChartBuilder::on(&root)
-            .caption(chart.title, ("sans-serif", 16).into_font().color(&MEAN))
+            .caption(
+                chart.title,
+                ("sans-serif", 16).into_font().color(&TITLE_INK),
+            )
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(64)
@@ -70,8 +71,8 @@ pub fn retention_curves_svg(chart: &RetentionCurves) -> Result<String, String> {
         let columns = chart.columns;
         ctx.configure_mesh()
             .light_line_style(TRANSPARENT)
-            .bold_line_style(RGBColor(220, 224, 230))
-            .axis_style(RGBColor(190, 194, 204))
+            .bold_line_style(GRID)
+            .axis_style(AXIS)
             .label_style(font.clone())
             .x_labels(n.min(16))
             .x_label_formatter(&|x| {
@@ -98,7 +99,7 @@ pub fn retention_curves_svg(chart: &RetentionCurves) -> Result<String, String> {
             .chain(chart.series.iter().enumerate().filter(|(_, s)| s.emphasis));
         for (i, series) in ordered {
             let style = if series.emphasis {
-                MEAN.stroke_width(4)
+                TITLE_INK.stroke_width(4)
             } else {
                 PALETTE[i % PALETTE.len()].mix(0.85).stroke_width(2)
             };
@@ -115,13 +116,7 @@ pub fn retention_curves_svg(chart: &RetentionCurves) -> Result<String, String> {
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], legend_style));
         }
         if !chart.series.is_empty() {
-            ctx.configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .background_style(WHITE.mix(0.85))
-                .border_style(RGBColor(210, 214, 222))
-                .label_font(font)
-                .draw()
-                .map_err(err)?;
+            draw_legend(&mut ctx, SeriesLabelPosition::UpperRight, font)?;
         }
         root.present().map_err(err)?;
     }

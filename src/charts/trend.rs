@@ -2,7 +2,7 @@
 
 use plotters::prelude::*;
 
-use super::responsive;
+use super::{draw_legend, responsive, AXIS, FRAME, INK};
 
 /// What to draw; texts come already translated and numbers already formatted by the caller.
 pub struct TrendChart<'a> {
@@ -19,7 +19,6 @@ const WIDTH: u32 = 860;
 const HEIGHT: u32 = 320;
 const BAR: RGBColor = RGBColor(79, 123, 209);
 const LINE: RGBColor = RGBColor(214, 104, 46);
-const INK: RGBColor = RGBColor(90, 96, 110);
 
 /// Draws the chart as an SVG string.
 pub fn trend_svg(chart: &TrendChart) -> Result<String, String> {
@@ -47,8 +46,8 @@ pub fn trend_svg(chart: &TrendChart) -> Result<String, String> {
         ctx.configure_mesh()
             .disable_x_mesh()
             .light_line_style(TRANSPARENT)
-            .bold_line_style(RGBColor(210, 214, 222))
-            .axis_style(RGBColor(190, 194, 204))
+            .bold_line_style(FRAME)
+            .axis_style(AXIS)
             .label_style(font.clone())
             .x_labels(n)
             .x_label_formatter(&|x| match x {
@@ -102,13 +101,7 @@ pub fn trend_svg(chart: &TrendChart) -> Result<String, String> {
                 .map(|(i, &v)| Circle::new((i as f64 + 0.5, v), 4, LINE.filled())),
         )
         .map_err(err)?;
-        ctx.configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(210, 214, 222))
-            .label_font(font)
-            .draw()
-            .map_err(err)?;
+        draw_legend(&mut ctx, SeriesLabelPosition::UpperLeft, font)?;
         root.present().map_err(err)?;
     }
     Ok(responsive(svg, WIDTH, HEIGHT))
