@@ -78,14 +78,9 @@ pub fn CellExplainer(
         )
     };
     let st: &Store = &store.store;
-    let name_of = |id: &str| -> (String, String) {
-        match st.customers.find(id) {
-            Some(ix) => (
-                st.customers.names[ix as usize].clone(),
-                st.customers.emails[ix as usize].clone().unwrap_or_default(),
-            ),
-            None => (String::new(), String::new()),
-        }
+    let name_of = |id: &str| {
+        let (name, email) = st.customers.name_and_email(id);
+        (name.to_owned(), email.to_owned())
     };
     let short_time = |rfc: &str| rfc.get(..16).unwrap_or(rfc).replace('T', " ");
     let rows = customers

@@ -216,12 +216,13 @@ pub fn FunnelView(data: Arc<Dataset>) -> impl IntoView {
                 let before = labels.get(step.checked_sub(1)?)?.clone();
                 let at = labels.get(step)?.clone();
                 let store = &data.store;
-                let name = |id: &str| store.customers.find(id).map(|c| store.customers.names[c as usize].clone()).unwrap_or_default();
-                let email = |id: &str| store.customers.find(id).and_then(|c| store.customers.emails[c as usize].clone()).unwrap_or_default();
-                let items = list.customers.iter().take(SHOWN).map(|id| view! { <li>{format!("{} ({id})", name(id))}</li> }).collect_view();
+                let items = list.customers.iter().take(SHOWN).map(|id| view! { <li>{format!("{} ({id})", store.customers.name_and_email(id).0)}</li> }).collect_view();
                 let csv = excel_csv(
                     &[t.customer_id, t.name, t.email],
-                    list.customers.iter().map(|id| vec![id.clone(), name(id), email(id)]),
+                    list.customers.iter().map(|id| {
+                        let (name, email) = store.customers.name_and_email(id);
+                        vec![id.clone(), name.to_owned(), email.to_owned()]
+                    }),
                 );
                 let more = list.count.saturating_sub(SHOWN);
                 Some(view! {

@@ -255,6 +255,18 @@ impl Customers {
         self.index.get(id).copied()
     }
 
+    /// The name and email (empty when absent) of the customer with this id, for lists and
+    /// exports; both empty for an unknown id.
+    pub fn name_and_email(&self, id: &str) -> (&str, &str) {
+        match self.find(id) {
+            Some(ix) => (
+                &self.names[ix as usize],
+                self.emails[ix as usize].as_deref().unwrap_or(""),
+            ),
+            None => ("", ""),
+        }
+    }
+
     /// The column of the attribute named `name`.
     pub fn attribute(&self, name: &str) -> Option<&AttributeColumn> {
         self.attributes.iter().find(|column| column.name == name)
@@ -363,5 +375,19 @@ mod tests {
         assert_eq!(values.get(&Scalar::Text("never".into())), None);
         assert_eq!(values.value(one), &Scalar::Number(1.0));
         assert_eq!(values.len(), 4);
+    }
+
+    #[test]
+    fn names_and_emails_by_id() {
+        let meta = br#"{"v":1,"currency":"KRW","time_zone":"Asia/Seoul","event_types":[],"attributes":[]}"#;
+        let customers = r#"[{"id":"a","name":"김민준","email":"a@example.com","created_at":"2026-01-01T00:00:00Z"},
+            {"id":"b","name":"B","created_at":"2026-01-01T00:00:00Z"}]"#;
+        let (store, _) = Store::from_json(meta, customers.as_bytes(), b"[]").expect("valid");
+        assert_eq!(
+            store.customers.name_and_email("a"),
+            ("김민준", "a@example.com")
+        );
+        assert_eq!(store.customers.name_and_email("b"), ("B", ""));
+        assert_eq!(store.customers.name_and_email("zz"), ("", ""));
     }
 }
