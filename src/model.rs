@@ -106,6 +106,26 @@ pub struct Meta {
     pub as_of: Option<DateTime<FixedOffset>>,
     pub event_types: Vec<EventTypeMeta>,
     pub attributes: Vec<AttributeMeta>,
+    /// What a backend supports beyond the required reads (absent in the demo files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capabilities: Option<Capabilities>,
+}
+
+/// What a backend implements beyond `GET /meta`, `/customers` and `/events` (contract v1).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Capabilities {
+    /// `GET /customers` and `/events` accept `since` (incremental refresh).
+    #[serde(default)]
+    pub since: bool,
+    /// `/segments` is implemented (saved segment definitions).
+    #[serde(default)]
+    pub segments: bool,
+    /// `/journeys` is implemented (saved journey definitions).
+    #[serde(default)]
+    pub journeys: bool,
+    /// The largest `limit` the backend honours on paged lists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_page_size: Option<u32>,
 }
 
 /// One page of a paged list, as the backend contract and the demo files return it.
@@ -114,6 +134,79 @@ pub struct Page<T> {
     pub data: Vec<T>,
     #[serde(default)]
     pub next_cursor: Option<String>,
+    /// The backend's clock when the listing started: the `since` of the next incremental refresh.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_time: Option<DateTime<FixedOffset>>,
+}
+
+/// Which kind of saved definition: `/segments` or `/journeys`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DefinitionKind {
+    Segment,
+    Journey,
+}
+
+impl DefinitionKind {
+    /// The collection path of the contract, without a leading slash.
+    pub fn collection(self) -> &'static str {
+        match self {
+            DefinitionKind::Segment => "segments",
+            DefinitionKind::Journey => "journeys",
+        }
+    }
+}
+
+/// A saved segment or journey as the backend returns it (`GET /segments/{id}`). Its strong
+/// `ETag` header is opaque to the client and changes with every `version`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedDefinition {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Who created it, as the backend knows them (`null` in demo mode).
+    #[serde(default)]
+    pub owner: Option<String>,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+    /// Starts at 1 and grows by one with every successful update.
+    pub version: u64,
+    /// A segment rule (`engine::segment_rule::Rule`) or a journey (`engine::journey`), as JSON.
+    pub definition: Value,
+}
+
+/// The body of `POST /segments` and `PUT /segments/{id}` (and the same for journeys).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DefinitionInput {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub definition: Value,
+}
+
+/// An error answer, RFC 9457 `application/problem+json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Problem {
+    /// A URI naming the kind of problem (`about:blank` when absent).
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub problem_type: Option<String>,
+    pub title: String,
+    pub status: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    /// Validation errors, one per bad field.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
+}
+
+/// One bad field of a request body: where (a JSON Pointer, RFC 6901) and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldProblem {
+    pub pointer: String,
+    pub detail: String,
 }
 
 #[cfg(test)]

@@ -160,6 +160,7 @@ pub fn generate(config: &GeneratorConfig) -> Dataset {
         as_of: Some(config.as_of.with_timezone(&calendar::kst())),
         event_types: Kind::ALL.iter().map(|k| k.meta()).collect(),
         attributes: population::attribute_meta(),
+        capabilities: None,
     };
     Dataset {
         meta,
