@@ -14,6 +14,7 @@
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132 # wasm-opt, from npm `binaryen` (tests/e2e/package.json pins it)
 DUCKDB_VERSION=2.0.0 # Python duckdb, for later stages
+OPENAPI_SPEC_VALIDATOR_VERSION=0.9.0 # Python, for the contract stage
 
 CI_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 E2E_DIR="$CI_ROOT/tests/e2e"
@@ -233,7 +234,9 @@ need_browser() {
   _tools_log "chromium + chromedriver $browser: ok"
 }
 
-# --- Data tools for later stages (not used by .ci/test yet) -------------------------
+# --- Data tools (differential and contract stages) -----------------------------------
+# PostgreSQL (Debian's package) for the reference backend; the contract stage runs a throwaway
+# cluster with it (backend/lib.sh).
 need_postgres() {
   need_apt postgresql || return 1
   local bindir
@@ -264,6 +267,26 @@ need_duckdb() {
   have=$(python3 -c 'import duckdb; print(duckdb.__version__)' 2>/dev/null || true)
   [[ $have == "$DUCKDB_VERSION" ]] ||
     _tools_fail "duckdb $DUCKDB_VERSION was installed but python3 imports '${have:-nothing}'"
+}
+
+# openapi-spec-validator (with jsonschema) checks public/openapi.json in the contract stage.
+need_openapi_validator() {
+  command -v python3 >/dev/null || {
+    _tools_fail "python3 not found (needed for openapi-spec-validator)"
+    return 1
+  }
+  local want=$OPENAPI_SPEC_VALIDATOR_VERSION have
+  have=$(python3 -c 'from importlib.metadata import version; print(version("openapi-spec-validator"))' 2>/dev/null || true)
+  if [[ $have == "$want" ]]; then
+    _tools_log "python openapi-spec-validator $want: present"
+    return 0
+  fi
+  _tools_log "python openapi-spec-validator: want $want, found '${have:-nothing}'"
+  _tools_install "python openapi-spec-validator $want (pip)" \
+    python3 -m pip install --quiet --disable-pip-version-check "openapi-spec-validator==$want" || return 1
+  have=$(python3 -c 'from importlib.metadata import version; print(version("openapi-spec-validator"))' 2>/dev/null || true)
+  [[ $have == "$want" ]] ||
+    _tools_fail "openapi-spec-validator $want was installed but python3 finds '${have:-nothing}'"
 }
 
 # --- Groups -------------------------------------------------------------------------
