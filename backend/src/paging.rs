@@ -86,7 +86,7 @@ pub fn encode_cursor(server_time: DateTime<Utc>, last_key: &str) -> String {
 }
 
 pub fn decode_cursor(cursor: &str) -> Option<(DateTime<Utc>, String)> {
-    if cursor.len() % 2 != 0 || cursor.len() > 4096 {
+    if !cursor.len().is_multiple_of(2) || cursor.len() > 4096 {
         return None;
     }
     let bytes = (0..cursor.len())
@@ -167,7 +167,7 @@ mod tests {
         );
         for bad in ["0", "-1", "ten", "1.5", ""] {
             let e = parse(&q(&[("limit", bad)]), 100, 500).expect_err(bad);
-            assert_eq!(e.parameter.as_deref(), Some("limit"));
+            assert_eq!(e.parameter(), Some("limit"));
         }
     }
 
@@ -179,7 +179,7 @@ mod tests {
             Some("2026-03-01T01:00:00.000000Z")
         );
         let e = parse(&q(&[("since", "2026-03-01")]), 1, 1).expect_err("date only");
-        assert_eq!(e.parameter.as_deref(), Some("since"));
+        assert_eq!(e.parameter(), Some("since"));
     }
 
     #[test]

@@ -7,9 +7,13 @@ use crm_lens::model::{FieldProblem, Problem};
 /// Media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
-/// An error answer: a problem document plus the headers that go with it.
+/// An error answer: a problem document plus the headers that go with it (boxed: handlers
+/// return it in `Result`s, which stay small).
 #[derive(Debug)]
-pub struct ApiError {
+pub struct ApiError(Box<ErrorParts>);
+
+#[derive(Debug)]
+pub struct ErrorParts {
     pub status: StatusCode,
     pub problem: Problem,
     /// The query parameter at fault (an extension member, for `400` on query strings).
@@ -20,7 +24,7 @@ pub struct ApiError {
 impl ApiError {
     /// A problem of type `urn:crm-lens:problem:{slug}`.
     pub fn new(status: StatusCode, slug: &str, title: &str, detail: impl Into<String>) -> ApiError {
-        ApiError {
+        ApiError(Box::new(ErrorParts {
             status,
             problem: Problem {
                 problem_type: Some(format!("urn:crm-lens:problem:{slug}")),
@@ -32,7 +36,16 @@ impl ApiError {
             },
             parameter: None,
             headers: Vec::new(),
-        }
+        }))
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.0.status
+    }
+
+    /// The query parameter at fault, if any.
+    pub fn parameter(&self) -> Option<&str> {
+        self.0.parameter.as_deref()
     }
 
     pub fn bad_parameter(parameter: &str, detail: impl Into<String>) -> ApiError {
@@ -42,7 +55,7 @@ impl ApiError {
             "Bad query parameter",
             detail,
         );
-        e.parameter = Some(parameter.to_string());
+        e.0.parameter = Some(parameter.to_string());
         e
     }
 
@@ -66,7 +79,7 @@ impl ApiError {
             "The request body is invalid",
             detail,
         );
-        e.problem.errors = errors;
+        e.0.problem.errors = errors;
         e
     }
 
@@ -91,7 +104,7 @@ impl ApiError {
 
     pub fn with_header(mut self, name: header::HeaderName, value: &str) -> ApiError {
         if let Ok(v) = HeaderValue::from_str(value) {
-            self.headers.push((name, v));
+            self.0.headers.push((name, v));
         }
         self
     }
@@ -111,16 +124,17 @@ impl From<deadpool_postgres::PoolError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut value = serde_json::to_value(&self.problem).unwrap_or_default();
-        if let (Some(p), Some(obj)) = (&self.parameter, value.as_object_mut()) {
+        let parts = *self.0;
+        let mut value = serde_json::to_value(&parts.problem).unwrap_or_default();
+        if let (Some(p), Some(obj)) = (&parts.parameter, value.as_object_mut()) {
             obj.insert("parameter".into(), serde_json::Value::String(p.clone()));
         }
         let body = serde_json::to_vec(&value).unwrap_or_default();
-        let mut response = (self.status, body).into_response();
+        let mut response = (parts.status, body).into_response();
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        for (name, value) in self.headers {
+        for (name, value) in parts.headers {
             headers.insert(name, value);
         }
         response
