@@ -100,6 +100,37 @@ for (const collection of ['segments', 'journeys']) {
       assert.equal(del.status, 204);
     });
 
+    test('concurrent writers holding the same ETag: exactly one PUT wins, the others get 412', async (t) => {
+      if (skip()) return t.skip(`capabilities.${collection} is false`);
+      const created = await call(`/${collection}`, { method: 'POST', json: { name: `race ${RUN}`, definition: valid } });
+      assert.equal(created.status, 201);
+      const path = `/${collection}/${encodeURIComponent(created.body.id)}`;
+      const etag = created.headers.get('etag');
+      const writers = Array.from({ length: 6 }, (_, i) =>
+        call(path, { method: 'PUT', json: { name: `race ${RUN} writer ${i}`, definition: changed }, headers: { 'If-Match': etag } }));
+      const results = await Promise.all(writers);
+      const statuses = results.map((r) => r.status).sort();
+      assert.deepEqual(statuses, [200, 412, 412, 412, 412, 412], `statuses ${statuses}`);
+      const winner = results.find((r) => r.status === 200);
+      const now = await call(path);
+      assert.equal(now.body.version, 2, 'one update happened');
+      assert.equal(now.body.name, winner.body.name, 'the winner is what is stored');
+    });
+
+    test('concurrent POSTs with the same Idempotency-Key create one definition', async (t) => {
+      if (skip()) return t.skip(`capabilities.${collection} is false`);
+      const key = randomUUID();
+      const input = { name: `concurrent idempotent ${RUN} ${collection}`, definition: valid };
+      const results = await Promise.all(Array.from({ length: 4 }, () =>
+        call(`/${collection}`, { method: 'POST', json: input, headers: { 'Idempotency-Key': key } })));
+      const created = results.filter((r) => r.status === 201);
+      assert.ok(created.length >= 1, `statuses ${results.map((r) => r.status)}`);
+      for (const r of results) assert.ok(r.status === 201 || r.status === 409, `status ${r.status}`);
+      assert.equal(new Set(created.map((r) => r.body.id)).size, 1, 'every 201 names the same definition');
+      const all = await listAll(`/${collection}`, {});
+      assert.equal(all.rows.filter((d) => d.name === input.name).length, 1, 'exactly one was stored');
+    });
+
     test('GET of an unknown id is a 404 problem', async (t) => {
       if (skip()) return t.skip(`capabilities.${collection} is false`);
       assertProblem(await call(`/${collection}/no-such-id-${RUN}`), 404, 'unknown id');
