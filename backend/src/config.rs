@@ -11,6 +11,7 @@ Flags (each also read from the environment variable shown):
   --database-url URL       PostgreSQL, e.g. postgres://user@127.0.0.1:5432/crm  [DATABASE_URL, required]
   --dataset DIR            v1 dataset to import at start       [CRM_LENS_DATASET, default: the repo's public/demo]
   --no-import              do not import a dataset             [CRM_LENS_NO_IMPORT=1]
+  --import-only            import the dataset, print what was written, and exit
   --allowed-origins LIST   comma-separated origins allowed by CORS, e.g. https://crm.example.com
                                                                [CRM_LENS_ALLOWED_ORIGINS, default none]
   --token TOKEN            require `Authorization: Bearer TOKEN` on every request
@@ -31,6 +32,8 @@ pub struct Config {
     pub owner: Option<String>,
     pub max_page_size: usize,
     pub test_endpoints: bool,
+    /// Import, then exit without serving.
+    pub import_only: bool,
 }
 
 /// What the command line asks for.
@@ -55,6 +58,7 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Pa
     let mut owner = env("CRM_LENS_OWNER");
     let mut max_page = env("CRM_LENS_MAX_PAGE_SIZE");
     let mut test_endpoints = env("CRM_LENS_TEST_ENDPOINTS").is_some_and(|v| truthy(&v));
+    let mut import_only = false;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -81,6 +85,7 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Pa
             "--owner" => owner = Some(value(flag)?),
             "--max-page-size" => max_page = Some(value(flag)?),
             "--test-endpoints" => test_endpoints = true,
+            "--import-only" => import_only = true,
             other => return Err(format!("unknown argument {other:?} (see --help)")),
         }
     }
@@ -119,6 +124,9 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Pa
             .filter(|n| (1..=100_000).contains(n))
             .ok_or_else(|| format!("max page size {v:?} must be a number from 1 to 100000"))?,
     };
+    if import_only && no_import {
+        return Err("--import-only and --no-import contradict each other".into());
+    }
     let dataset = if no_import {
         None
     } else {
@@ -135,6 +143,7 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Pa
         owner: owner.filter(|o| !o.is_empty()),
         max_page_size,
         test_endpoints,
+        import_only,
     })))
 }
 

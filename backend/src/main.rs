@@ -45,6 +45,9 @@ async fn run() -> Result<(), String> {
             started.elapsed().as_secs_f64()
         );
     }
+    if config.import_only {
+        return Ok(());
+    }
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;

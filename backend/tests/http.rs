@@ -26,6 +26,7 @@ fn app(token: Option<&str>) -> axum::Router {
         owner: None,
         max_page_size: 100,
         test_endpoints: false,
+        import_only: false,
     };
     let pool = db::pool(&config.database_url).expect("a lazy pool");
     router(AppState {
