@@ -15,6 +15,9 @@ TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132 # wasm-opt, from npm `binaryen` (tests/e2e/package.json pins it)
 DUCKDB_VERSION=2.0.0 # Python duckdb, for later stages
 OPENAPI_SPEC_VALIDATOR_VERSION=0.9.0 # Python, for the contract stage
+# Python lifetimes 0.11.3 (2020) for the CLV differential check, with the newest versions of its
+# dependencies it still runs with on Python 3.11 (pandas 2 and numpy 2 break it).
+LIFETIMES_PINS=(lifetimes==0.11.3 numpy==1.26.4 scipy==1.11.4 pandas==1.5.3 autograd==1.6.2 dill==0.3.8)
 
 CI_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 E2E_DIR="$CI_ROOT/tests/e2e"
@@ -287,6 +290,28 @@ need_openapi_validator() {
   have=$(python3 -c 'from importlib.metadata import version; print(version("openapi-spec-validator"))' 2>/dev/null || true)
   [[ $have == "$want" ]] ||
     _tools_fail "openapi-spec-validator $want was installed but python3 finds '${have:-nothing}'"
+}
+
+# lifetimes and its pinned dependencies (pip), for tests/differential/clv.py.
+need_lifetimes() {
+  command -v python3 >/dev/null || {
+    _tools_fail "python3 not found (needed for lifetimes)"
+    return 1
+  }
+  local want have
+  want=$(printf '%s\n' "${LIFETIMES_PINS[@]}" | sort | tr '\n' ' ')
+  have=$(python3 -c 'import lifetimes, numpy, scipy, pandas, autograd, dill
+from importlib.metadata import version
+print(" ".join(sorted(f"{p}=={version(p)}" for p in ["lifetimes", "numpy", "scipy", "pandas", "autograd", "dill"])))' 2>/dev/null || true)
+  if [[ "$have " == "$want" ]]; then
+    _tools_log "python lifetimes and its pins: present ($have)"
+    return 0
+  fi
+  _tools_log "python lifetimes: want '$want', found '${have:-nothing}'"
+  _tools_install "python ${LIFETIMES_PINS[*]} (pip)" \
+    python3 -m pip install --quiet --disable-pip-version-check "${LIFETIMES_PINS[@]}" || return 1
+  python3 -c 'import lifetimes' 2>/dev/null ||
+    _tools_fail "lifetimes was installed but python3 cannot import it"
 }
 
 # --- Groups -------------------------------------------------------------------------

@@ -4,15 +4,18 @@
 //! views only render what it computes. Every analysis is reached through [`query::run`].
 
 pub mod calendar;
+pub mod clv;
 pub mod filter;
 pub mod funnel;
 pub mod ingest;
 pub mod kpi;
 pub mod lifecycle;
+pub mod ltv_cac;
 pub mod overview;
 pub mod paths;
 pub mod population;
 pub mod query;
+pub mod renewal;
 pub mod retention;
 pub mod rfm;
 pub mod segment;

@@ -8,11 +8,14 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::clv::{self, ClvCustomer, ClvResult, ClvSpec};
 use super::funnel::{self, FunnelResult, FunnelSpec};
 use super::kpi::{self, KpiResult, KpiSpec};
 use super::lifecycle::{self, LifecycleResult, LifecycleSpec, LifecycleStage};
+use super::ltv_cac::{self, LtvCacResult, LtvCacSpec};
 use super::paths::{self, PathsResult, PathsSpec};
 use super::population::{groups_by_attribute, Breakdown, Groups};
+use super::renewal::{self, RenewalResult, RenewalSpec};
 use super::retention::{self, RetentionResult, RetentionSpec};
 use super::rfm::{self, RfmResult, RfmSpec, RfmTransitions};
 use super::segment::{self, SegmentLibrary, SegmentResult, SegmentSpec};
@@ -150,7 +153,7 @@ pub struct Query {
 }
 
 /// Every `kind` a query may name.
-pub const KINDS: [&str; 13] = [
+pub const KINDS: [&str; 17] = [
     "retention",
     "retention_cell",
     "segment",
@@ -164,6 +167,10 @@ pub const KINDS: [&str; 13] = [
     "rfm",
     "rfm_customers",
     "rfm_transitions",
+    "clv",
+    "clv_customers",
+    "renewal",
+    "ltv_cac",
 ];
 
 /// The analysis a query asks for.
@@ -189,6 +196,47 @@ pub enum Analysis {
     RfmCustomers(RfmCustomersSpec),
     /// How many customers moved from each RFM segment to each other between `from` and now.
     RfmTransitions(RfmTransitionsSpec),
+    /// BG/NBD and Gamma-Gamma fits, totals and the calibration/holdout check.
+    Clv(ClvSpec),
+    /// Every modelled customer's summary and predictions.
+    ClvCustomers(ClvCustomersSpec),
+    /// B2B contracts ending soon, with risk signals.
+    Renewal(RenewalSpec),
+    /// CAC, average CLV and LTV:CAC per acquisition channel.
+    LtvCac(LtvCacSpec),
+}
+
+/// A CLV spec and how to list the customers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClvCustomersSpec {
+    #[serde(flatten)]
+    pub clv: ClvSpec,
+    #[serde(default)]
+    pub order: ClvOrder,
+    /// At most this many customers (after ordering); all when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<usize>,
+}
+
+/// The order of a CLV customer list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClvOrder {
+    /// Store order (as the data lists customers).
+    #[default]
+    Store,
+    /// Highest predicted CLV first (customers without a prediction last), then store order.
+    ClvDesc,
+    /// Lowest probability alive first, then store order.
+    PAliveAsc,
+}
+
+/// Modelled customers with their predictions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClvCustomers {
+    /// All modelled customers, before `limit`.
+    pub count: usize,
+    pub customers: Vec<ClvCustomer>,
 }
 
 /// A funnel spec and the step whose customers to list: those who reached `step` (from 0), or
@@ -267,6 +315,10 @@ pub enum QueryResult {
     Rfm(Box<RfmResult>),
     RfmCustomers(CustomerList),
     RfmTransitions(RfmTransitions),
+    Clv(Box<ClvResult>),
+    ClvCustomers(ClvCustomers),
+    Renewal(RenewalResult),
+    LtvCac(LtvCacResult),
 }
 
 /// Customers as their ids, in store order.
@@ -427,6 +479,10 @@ fn located_error(value: &serde_json::Value) -> Option<QueryError> {
         "rfm" => first::<RfmSpec>(value),
         "rfm_customers" => first::<RfmCustomersSpec>(value),
         "rfm_transitions" => first::<RfmTransitionsSpec>(value),
+        "clv" => first::<ClvSpec>(value),
+        "clv_customers" => first::<ClvCustomersSpec>(value),
+        "renewal" => first::<RenewalSpec>(value),
+        "ltv_cac" => first::<LtvCacSpec>(value),
         other => Some(QueryError::new(
             "kind",
             QueryErrorKind::Malformed,
@@ -581,6 +637,29 @@ pub fn run(store: &Store, query: &Query) -> Result<QueryOutput, QueryError> {
                 store, &spec.rfm, population, &from_ctx, &ctx,
             )?)
         }
+        Analysis::Clv(spec) => QueryResult::Clv(Box::new(clv::run(store, &ctx, spec, population)?)),
+        Analysis::ClvCustomers(spec) => {
+            let model = clv::model(store, &ctx, &spec.clv, population)?;
+            let mut customers = model.customers(store, &spec.clv);
+            let count = customers.len();
+            let key = |v: Option<f64>| v.unwrap_or(f64::NEG_INFINITY);
+            match spec.order {
+                ClvOrder::Store => {}
+                ClvOrder::ClvDesc => customers.sort_by(|a, b| key(b.clv).total_cmp(&key(a.clv))),
+                ClvOrder::PAliveAsc => customers.sort_by(|a, b| {
+                    let k = |v: Option<f64>| v.unwrap_or(f64::INFINITY);
+                    k(a.p_alive).total_cmp(&k(b.p_alive))
+                }),
+            }
+            if let Some(limit) = spec.limit {
+                customers.truncate(limit);
+            }
+            QueryResult::ClvCustomers(ClvCustomers { count, customers })
+        }
+        Analysis::Renewal(spec) => {
+            QueryResult::Renewal(renewal::run(store, &ctx, spec, population)?)
+        }
+        Analysis::LtvCac(spec) => QueryResult::LtvCac(ltv_cac::run(store, &ctx, spec, population)?),
     };
     Ok(QueryOutput {
         v: QUERY_VERSION,

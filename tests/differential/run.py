@@ -2,6 +2,8 @@
 
 Usage: python3 tests/differential/run.py CRM_LENS_QUERY_BINARY [SCRATCH_DIR]
 
+Then the predictive CLV against Python's lifetimes (`clv.py`).
+
 For several datasets (edge cases in two time zones, demo-generator data of two sizes and seeds)
 and many specs per analysis, every engine result must equal the SQL result exactly. Prints one
 line per dataset and analysis and exits non-zero on any difference.
@@ -78,7 +80,9 @@ def main():
                 failures += bad
                 print(f"{label} [{zone}] {name}: {len(queries) - bad}/{len(queries)} equal")
     print(f"differential: {checked - failures}/{checked} results equal in {time.time() - started:.1f} s")
-    sys.exit(1 if failures else 0)
+    import clv  # noqa: E402  (needs lifetimes: .ci/tools.sh need_lifetimes)
+    _, clv_bad = clv.check(cli, scratch)
+    sys.exit(1 if failures or clv_bad else 0)
 
 
 if __name__ == "__main__":
