@@ -8,7 +8,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::backtest::{self, BacktestCustomersSpec, BacktestResult, BacktestSpec};
 use super::funnel::{self, FunnelResult, FunnelSpec};
+use super::journey::Journey;
+use super::journey_validate::{self, Preview, Validation};
 use super::kpi::{self, KpiResult, KpiSpec};
 use super::lifecycle::{self, LifecycleResult, LifecycleSpec, LifecycleStage};
 use super::paths::{self, PathsResult, PathsSpec};
@@ -150,7 +153,7 @@ pub struct Query {
 }
 
 /// Every `kind` a query may name.
-pub const KINDS: [&str; 13] = [
+pub const KINDS: [&str; 16] = [
     "retention",
     "retention_cell",
     "segment",
@@ -164,6 +167,9 @@ pub const KINDS: [&str; 13] = [
     "rfm",
     "rfm_customers",
     "rfm_transitions",
+    "journey_validate",
+    "journey_backtest",
+    "journey_backtest_customers",
 ];
 
 /// The analysis a query asks for.
@@ -189,6 +195,37 @@ pub enum Analysis {
     RfmCustomers(RfmCustomersSpec),
     /// How many customers moved from each RFM segment to each other between `from` and now.
     RfmTransitions(RfmTransitionsSpec),
+    /// Errors and warnings of a journey, and optional message previews for one customer.
+    JourneyValidate(JourneyValidateSpec),
+    /// Replays the last N days through journeys.
+    JourneyBacktest(BacktestSpec),
+    /// The customers behind one count of a backtest.
+    JourneyBacktestCustomers(BacktestCustomersSpec),
+}
+
+/// A journey to check; with `preview_customer`, every message's content rendered for them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JourneyValidateSpec {
+    pub journey: Journey,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview_customer: Option<String>,
+}
+
+/// The findings and the previews of a [`JourneyValidateSpec`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JourneyValidation {
+    #[serde(flatten)]
+    pub validation: Validation,
+    /// One per message node (in journey order) when a preview customer was given.
+    pub previews: Vec<NodePreview>,
+}
+
+/// A message node's content rendered for the preview customer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NodePreview {
+    pub node: String,
+    #[serde(flatten)]
+    pub preview: Preview,
 }
 
 /// A funnel spec and the step whose customers to list: those who reached `step` (from 0), or
@@ -267,6 +304,9 @@ pub enum QueryResult {
     Rfm(Box<RfmResult>),
     RfmCustomers(CustomerList),
     RfmTransitions(RfmTransitions),
+    JourneyValidate(JourneyValidation),
+    JourneyBacktest(BacktestResult),
+    JourneyBacktestCustomers(CustomerList),
 }
 
 /// Customers as their ids, in store order.
@@ -427,6 +467,9 @@ fn located_error(value: &serde_json::Value) -> Option<QueryError> {
         "rfm" => first::<RfmSpec>(value),
         "rfm_customers" => first::<RfmCustomersSpec>(value),
         "rfm_transitions" => first::<RfmTransitionsSpec>(value),
+        "journey_validate" => first::<JourneyValidateSpec>(value),
+        "journey_backtest" => first::<BacktestSpec>(value),
+        "journey_backtest_customers" => first::<BacktestCustomersSpec>(value),
         other => Some(QueryError::new(
             "kind",
             QueryErrorKind::Malformed,
@@ -581,6 +624,20 @@ pub fn run(store: &Store, query: &Query) -> Result<QueryOutput, QueryError> {
                 store, &spec.rfm, population, &from_ctx, &ctx,
             )?)
         }
+        Analysis::JourneyValidate(spec) => {
+            QueryResult::JourneyValidate(validate_journey(store, &ctx, spec, &query.segments)?)
+        }
+        Analysis::JourneyBacktest(spec) => QueryResult::JourneyBacktest(backtest::run(
+            store,
+            &ctx,
+            spec,
+            &query.segments,
+            population,
+        )?),
+        Analysis::JourneyBacktestCustomers(spec) => {
+            let customers = backtest::customers(store, &ctx, spec, &query.segments, population)?;
+            QueryResult::JourneyBacktestCustomers(CustomerList::of(store, &customers))
+        }
     };
     Ok(QueryOutput {
         v: QUERY_VERSION,
@@ -588,6 +645,38 @@ pub fn run(store: &Store, query: &Query) -> Result<QueryOutput, QueryError> {
         time_zone: ctx.zone.name().to_owned(),
         week_start: ctx.week_start,
         result,
+    })
+}
+
+fn validate_journey(
+    store: &Store,
+    ctx: &Context,
+    spec: &JourneyValidateSpec,
+    library: &SegmentLibrary,
+) -> Result<JourneyValidation, QueryError> {
+    let validation = journey_validate::validate(store, ctx, &spec.journey, library);
+    let mut previews = Vec::new();
+    if let Some(customer) = &spec.preview_customer {
+        if store.customers.find(customer).is_none() {
+            return Err(QueryError::invalid(
+                "preview_customer",
+                format!("no customer has the id {customer:?}"),
+            ));
+        }
+        for node in &spec.journey.nodes {
+            if let super::journey::Step::Message { content, .. } = &node.step {
+                if let Some(preview) = journey_validate::preview(store, ctx, content, customer) {
+                    previews.push(NodePreview {
+                        node: node.id.clone(),
+                        preview,
+                    });
+                }
+            }
+        }
+    }
+    Ok(JourneyValidation {
+        validation,
+        previews,
     })
 }
 
