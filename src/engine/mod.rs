@@ -3,11 +3,15 @@
 //! The same code runs natively (tests, benchmarks, the `crm-lens-query` tool) and in the browser;
 //! views only render what it computes. Every analysis is reached through [`query::run`].
 
+pub mod backtest;
 pub mod calendar;
 pub mod clv;
 pub mod filter;
 pub mod funnel;
 pub mod ingest;
+pub mod journey;
+pub mod journey_templates;
+pub mod journey_validate;
 pub mod kpi;
 pub mod lifecycle;
 pub mod ltv_cac;

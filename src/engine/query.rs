@@ -8,8 +8,11 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::backtest::{self, BacktestCustomersSpec, BacktestResult, BacktestSpec};
 use super::clv::{self, ClvCustomer, ClvResult, ClvSpec};
 use super::funnel::{self, FunnelResult, FunnelSpec};
+use super::journey::Journey;
+use super::journey_validate::{self, Preview, Validation};
 use super::kpi::{self, KpiResult, KpiSpec};
 use super::lifecycle::{self, LifecycleResult, LifecycleSpec, LifecycleStage};
 use super::ltv_cac::{self, LtvCacResult, LtvCacSpec};
@@ -153,7 +156,7 @@ pub struct Query {
 }
 
 /// Every `kind` a query may name.
-pub const KINDS: [&str; 17] = [
+pub const KINDS: [&str; 20] = [
     "retention",
     "retention_cell",
     "segment",
@@ -171,6 +174,9 @@ pub const KINDS: [&str; 17] = [
     "clv_customers",
     "renewal",
     "ltv_cac",
+    "journey_validate",
+    "journey_backtest",
+    "journey_backtest_customers",
 ];
 
 /// The analysis a query asks for.
@@ -204,6 +210,12 @@ pub enum Analysis {
     Renewal(RenewalSpec),
     /// CAC, average CLV and LTV:CAC per acquisition channel.
     LtvCac(LtvCacSpec),
+    /// Errors and warnings of a journey, and optional message previews for one customer.
+    JourneyValidate(JourneyValidateSpec),
+    /// Replays the last N days through journeys.
+    JourneyBacktest(BacktestSpec),
+    /// The customers behind one count of a backtest.
+    JourneyBacktestCustomers(BacktestCustomersSpec),
 }
 
 /// A CLV spec and how to list the customers.
@@ -237,6 +249,31 @@ pub struct ClvCustomers {
     /// All modelled customers, before `limit`.
     pub count: usize,
     pub customers: Vec<ClvCustomer>,
+}
+
+/// A journey to check; with `preview_customer`, every message's content rendered for them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JourneyValidateSpec {
+    pub journey: Journey,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview_customer: Option<String>,
+}
+
+/// The findings and the previews of a [`JourneyValidateSpec`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JourneyValidation {
+    #[serde(flatten)]
+    pub validation: Validation,
+    /// One per message node (in journey order) when a preview customer was given.
+    pub previews: Vec<NodePreview>,
+}
+
+/// A message node's content rendered for the preview customer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NodePreview {
+    pub node: String,
+    #[serde(flatten)]
+    pub preview: Preview,
 }
 
 /// A funnel spec and the step whose customers to list: those who reached `step` (from 0), or
@@ -319,6 +356,9 @@ pub enum QueryResult {
     ClvCustomers(ClvCustomers),
     Renewal(RenewalResult),
     LtvCac(LtvCacResult),
+    JourneyValidate(JourneyValidation),
+    JourneyBacktest(BacktestResult),
+    JourneyBacktestCustomers(CustomerList),
 }
 
 /// Customers as their ids, in store order.
@@ -483,6 +523,9 @@ fn located_error(value: &serde_json::Value) -> Option<QueryError> {
         "clv_customers" => first::<ClvCustomersSpec>(value),
         "renewal" => first::<RenewalSpec>(value),
         "ltv_cac" => first::<LtvCacSpec>(value),
+        "journey_validate" => first::<JourneyValidateSpec>(value),
+        "journey_backtest" => first::<BacktestSpec>(value),
+        "journey_backtest_customers" => first::<BacktestCustomersSpec>(value),
         other => Some(QueryError::new(
             "kind",
             QueryErrorKind::Malformed,
@@ -660,6 +703,20 @@ pub fn run(store: &Store, query: &Query) -> Result<QueryOutput, QueryError> {
             QueryResult::Renewal(renewal::run(store, &ctx, spec, population)?)
         }
         Analysis::LtvCac(spec) => QueryResult::LtvCac(ltv_cac::run(store, &ctx, spec, population)?),
+        Analysis::JourneyValidate(spec) => {
+            QueryResult::JourneyValidate(validate_journey(store, &ctx, spec, &query.segments)?)
+        }
+        Analysis::JourneyBacktest(spec) => QueryResult::JourneyBacktest(backtest::run(
+            store,
+            &ctx,
+            spec,
+            &query.segments,
+            population,
+        )?),
+        Analysis::JourneyBacktestCustomers(spec) => {
+            let customers = backtest::customers(store, &ctx, spec, &query.segments, population)?;
+            QueryResult::JourneyBacktestCustomers(CustomerList::of(store, &customers))
+        }
     };
     Ok(QueryOutput {
         v: QUERY_VERSION,
@@ -667,6 +724,38 @@ pub fn run(store: &Store, query: &Query) -> Result<QueryOutput, QueryError> {
         time_zone: ctx.zone.name().to_owned(),
         week_start: ctx.week_start,
         result,
+    })
+}
+
+fn validate_journey(
+    store: &Store,
+    ctx: &Context,
+    spec: &JourneyValidateSpec,
+    library: &SegmentLibrary,
+) -> Result<JourneyValidation, QueryError> {
+    let validation = journey_validate::validate(store, ctx, &spec.journey, library);
+    let mut previews = Vec::new();
+    if let Some(customer) = &spec.preview_customer {
+        if store.customers.find(customer).is_none() {
+            return Err(QueryError::invalid(
+                "preview_customer",
+                format!("no customer has the id {customer:?}"),
+            ));
+        }
+        for node in &spec.journey.nodes {
+            if let super::journey::Step::Message { content, .. } = &node.step {
+                if let Some(preview) = journey_validate::preview(store, ctx, content, customer) {
+                    previews.push(NodePreview {
+                        node: node.id.clone(),
+                        preview,
+                    });
+                }
+            }
+        }
+    }
+    Ok(JourneyValidation {
+        validation,
+        previews,
     })
 }
 
