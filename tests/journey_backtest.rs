@@ -271,3 +271,38 @@ fn the_documented_customer_list_matches_its_count() {
     assert_eq!(listed, sms.sent);
     assert!(listed > 0);
 }
+
+#[test]
+fn journey_query_errors_name_the_field() {
+    let bad_channel = br#"{"v":1,"kind":"journey_backtest","journeys":[{"entry":{"type":"event","event":{"event":"signup"}},
+        "start":"a","nodes":[{"id":"a","type":"message","channel":"fax"}]}]}"#;
+    let err = query::parse(bad_channel).expect_err("no fax channel");
+    assert!(err.path.starts_with("journeys[0].nodes[0]"), "{err}");
+    let store = demo();
+    let cycle = br#"{"v":1,"kind":"journey_backtest","journeys":[{"entry":{"type":"event","event":{"event":"signup"}},
+        "start":"a","nodes":[{"id":"a","type":"message","channel":"email","content":"hi","next":"b"},
+                             {"id":"b","type":"branch","condition":{"rule":"all","rules":[]},"yes":"a","no":"a"}]}]}"#;
+    let q = query::parse(cycle).expect("parses");
+    let err = query::run(&store, &q).expect_err("a loop without a delay");
+    assert_eq!(err.path, "journeys[0].nodes[0]");
+    // Validation reports the same problem as a value, with the node.
+    let validate = br#"{"v":1,"kind":"journey_validate","journey":{"entry":{"type":"event","event":{"event":"signup"}},
+        "start":"a","nodes":[{"id":"a","type":"message","channel":"email","content":"hi {{nickname}}","next":"a"}]}}"#;
+    let q = query::parse(validate).expect("parses");
+    let out = serde_json::to_value(query::run(&store, &q).expect("runs")).expect("json");
+    assert_eq!(out["valid"], false);
+    let codes: Vec<&str> = out["issues"]
+        .as_array()
+        .expect("issues")
+        .iter()
+        .filter_map(|i| i["code"].as_str())
+        .collect();
+    assert_eq!(codes, vec!["cycle_without_delay", "unknown_placeholder"]);
+    let unknown_customer = br#"{"v":1,"kind":"journey_validate","preview_customer":"nobody","journey":{"entry":{"type":"event","event":{"event":"signup"}},
+        "start":"a","nodes":[{"id":"a","type":"exit"}]}}"#;
+    let q = query::parse(unknown_customer).expect("parses");
+    assert_eq!(
+        query::run(&store, &q).expect_err("unknown").path,
+        "preview_customer"
+    );
+}

@@ -14,7 +14,8 @@
 //! - `date`: the attribute's local date (query zone) plus `offset_days`, at `hour`:00 local
 //!   time; `yearly` uses the anniversary in each year (29 February → 28 February in other years).
 //!
-//! Re-entry: `once` enters on the first trigger only; `after_finish` on a trigger at or after the
+//! Re-entry (history before the window is not replayed): `once` enters on the first trigger in
+//! the window only; `after_finish` on a trigger at or after the
 //! previous visit finished (completed, exited or put in the control group; a visit still in
 //! progress blocks); `cooldown` also needs `days` since the previous entry. Only customers in the
 //! query's `filter` (if any) enter.

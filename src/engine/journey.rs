@@ -133,7 +133,8 @@ pub struct SendingRules {
     #[serde(default = "yes")]
     pub respect_consent: bool,
     /// A text customer attribute holding the customer's IANA time zone; customers without one
-    /// (or with an unknown zone) use the query's zone.
+    /// (or with an unknown zone) use the query's zone. A backtest of several journeys reads the
+    /// first journey's setting (a customer has one zone).
     #[serde(default = "default_zone_attribute")]
     pub time_zone_attribute: String,
 }
