@@ -104,6 +104,9 @@ mod no_panics {
             "{\"at\":\"end\",\"event\":{\"event\":\"purchase\"}}",
             "\"dormant\"",
             "\"at risk\"",
+            "\"predicted\"",
+            "\"clv_desc\"",
+            "[{\"channel\":\"organic\",\"month\":\"2026-10\",\"cost\":0}]",
         ]);
         let field = prop::sample::select(vec![
             "period",
@@ -137,6 +140,19 @@ mod no_panics {
             "time_zone",
             "filter",
             "cuts",
+            "horizon_days",
+            "clv_months",
+            "monthly_discount_rate",
+            "holdout_days",
+            "purchase_event",
+            "order",
+            "limit",
+            "months",
+            "contract_end_attribute",
+            "at_risk_min_score",
+            "costs",
+            "channel_attribute",
+            "clv",
         ]);
         (kind, prop::collection::vec((field, value), 0..6)).prop_map(|(kind, fields)| {
             let mut text = format!("{{\"v\":1,\"kind\":\"{kind}\"");

@@ -451,4 +451,32 @@ mod tests {
             "channel_attribute"
         );
     }
+
+    #[test]
+    fn queries_parse_and_wrong_types_name_the_field() {
+        use crate::engine::query;
+        let (store, _) = fixture();
+        let q = query::parse(
+            br#"{"v":1,"kind":"ltv_cac","now":"2026-04-01T00:00:00+09:00",
+                "costs":[{"channel":"naver","month":"2026-01","cost":60000}]}"#,
+        )
+        .expect("parses");
+        let output = query::run(&store, &q).expect("runs");
+        let json = serde_json::to_value(&output).expect("json");
+        assert_eq!(json["kind"], "ltv_cac");
+        // naver in January: a (80,000) and b (40,000) for 60,000: CAC 30,000, average CLV 60,000.
+        assert_eq!(json["channels"][0]["ltv_cac"], 2.0);
+        let bad = query::parse(br#"{"v":1,"kind":"ltv_cac","costs":[{"channel":"a","month":"2026-01","cost":"lots"}]}"#)
+            .expect_err("wrong type");
+        assert_eq!(bad.path, "costs[0].cost");
+        for kind in ["clv", "clv_customers", "renewal"] {
+            let text =
+                format!(r#"{{"v":1,"kind":"{kind}","horizon_days":"soon","months":"many"}}"#);
+            let bad = query::parse(text.as_bytes()).expect_err("wrong type");
+            assert!(
+                bad.path == "horizon_days" || bad.path == "months",
+                "{kind}: {bad}"
+            );
+        }
+    }
 }

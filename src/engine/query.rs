@@ -520,7 +520,7 @@ fn located_error(value: &serde_json::Value) -> Option<QueryError> {
         "rfm_customers" => first::<RfmCustomersSpec>(value),
         "rfm_transitions" => first::<RfmTransitionsSpec>(value),
         "clv" => first::<ClvSpec>(value),
-        "clv_customers" => first::<ClvCustomersSpec>(value),
+        "clv_customers" => first::<ClvSpec>(value).or_else(|| first::<ClvCustomersSpec>(value)),
         "renewal" => first::<RenewalSpec>(value),
         "ltv_cac" => first::<LtvCacSpec>(value),
         "journey_validate" => first::<JourneyValidateSpec>(value),

@@ -25,15 +25,22 @@ pub struct GammaGammaFit {
     pub customers: usize,
 }
 
-/// Mean negative log-likelihood per customer over `(x, m)` pairs (lifetimes' objective).
+/// Mean negative log-likelihood per customer over `(x, m, ln x, ln m)` rows sorted by x
+/// (lifetimes' objective). The log-gamma terms depend on x only, so they are computed once per
+/// distinct x.
 fn negative_log_likelihood(g: &GammaGamma, data: &[(f64, f64, f64, f64)]) -> f64 {
     let GammaGamma { p, q, v } = *g;
     let (lg_q, q_ln_v) = (ln_gamma(q), q * v.ln());
     let mut total = 0.0;
+    let mut current_x = f64::NAN;
+    let mut per_x = 0.0;
     for &(x, m, ln_x, ln_m) in data {
         let px = p * x;
-        total += ln_gamma(px + q) - ln_gamma(px) - lg_q + q_ln_v + (px - 1.0) * ln_m + px * ln_x
-            - (px + q) * (x * m + v).ln();
+        if x != current_x {
+            current_x = x;
+            per_x = ln_gamma(px + q) - ln_gamma(px) - lg_q + q_ln_v + px * ln_x;
+        }
+        total += per_x + (px - 1.0) * ln_m - (px + q) * (x * m + v).ln();
     }
     -total / data.len() as f64
 }
@@ -45,7 +52,7 @@ pub fn fittable(s: &PurchaseSummary) -> bool {
 
 /// Fits the model on the [`fittable`] customers; `None` with fewer than two of them.
 pub fn fit(data: &[PurchaseSummary]) -> Option<GammaGammaFit> {
-    let rows: Vec<(f64, f64, f64, f64)> = data
+    let mut rows: Vec<(f64, f64, f64, f64)> = data
         .iter()
         .filter(|s| fittable(s))
         .map(|s| {
@@ -53,6 +60,7 @@ pub fn fit(data: &[PurchaseSummary]) -> Option<GammaGammaFit> {
             (x, m, x.ln(), m.ln())
         })
         .collect();
+    rows.sort_by(|a, b| a.0.total_cmp(&b.0));
     if rows.len() < 2 {
         return None;
     }
