@@ -407,7 +407,7 @@ pub fn DefinitionBar(
         DefinitionKind::Segment => s().saved_segments,
         DefinitionKind::Journey => s().saved_journeys,
     };
-    let name_id = format!("crm-defbar-name-{}", kind.collection());
+    let name_id = scope.with_value(|scope| format!("crm-defbar-name-{scope}"));
     let blocked = move || save_blocked.get().filter(|r| !r.is_empty());
 
     view! {
@@ -684,22 +684,23 @@ mod tests {
         el.text_content().unwrap_or_default()
     }
 
+    /// Clicks the button whose accessible name (aria-label, else text) is `label`.
     fn click(el: &web_sys::HtmlElement, label: &str) {
-        let buttons = el.query_selector_all("button").expect("buttons");
-        for i in 0..buttons.length() {
-            let Some(button) = buttons.item(i) else {
-                continue;
-            };
-            let button: web_sys::HtmlElement = button.unchecked_into();
-            let name = button
-                .get_attribute("aria-label")
-                .unwrap_or_else(|| button.text_content().unwrap_or_default());
-            if name.trim() == label {
-                button.click();
-                return;
+        let find = js_sys::Function::new_with_args(
+            "el, label",
+            "for (const b of el.querySelectorAll('button')) {
+                if ((b.getAttribute('aria-label') ?? b.textContent).trim() === label) { b.click(); return true; }
             }
-        }
-        panic!("no button {label:?} in {}", el.inner_html());
+            return false;",
+        );
+        let clicked = find
+            .call2(&wasm_bindgen::JsValue::NULL, el, &label.into())
+            .expect("call");
+        assert!(
+            clicked.as_bool() == Some(true),
+            "no button {label:?} in {}",
+            el.inner_html()
+        );
     }
 
     fn type_name(el: &web_sys::HtmlElement, value: &str) {
@@ -818,6 +819,7 @@ mod tests {
 
         // Tab B, still at version 2, deletes: allowed. A stale delete would conflict.
         click(&b, "Delete");
+        until(&b, |t| t.contains("cannot be undone")).await;
         click(&b, "Yes, delete");
         until(&b, |t| t.contains("Deleted “Shared”.")).await;
         assert_eq!(stored().len(), 1);

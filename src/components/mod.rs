@@ -26,3 +26,5 @@ pub mod definition_bar;
 pub mod save_as_segment;
 pub use definition_bar::DefinitionBar;
 pub use save_as_segment::SaveAsSegment;
+pub mod load_progress;
+pub mod offline_indicator;
