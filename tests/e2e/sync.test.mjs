@@ -176,7 +176,7 @@ describe('loading faults in demo mode', () => {
     try {
       await page.route((url) => ['/', '/index.html'].includes(new URL(url).pathname), async (route) => {
         const real = await route.fetch();
-        const html = (await real.text()).replace('<body>', '<body data-token="s3cret-token-42">');
+        const html = (await real.text()).replace('<body></body>', '<body data-token="s3cret-token-42"></body>');
         return route.fulfill({ response: real, body: html });
       });
       await page.goto(env.server.url + '/');
