@@ -11,11 +11,14 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
+use crate::components::load_progress::{LoadProgress, RefreshData, RefreshError};
+use crate::components::offline_indicator::OfflineIndicator;
 use crate::components::{settings_warnings::SettingsWarnings, status::DataStatus};
 use crate::config::{self, DataSource, Settings, SettingsLayer};
 use crate::engine::{WeekStart, Zone};
 use crate::i18n::{Locale, Texts};
 use crate::pages::{Cohorts, Customers, Dashboard, Journeys, NotFound, Segments, SettingsPage};
+use crate::sync::provide_definitions;
 use crate::sync::{http::get_bytes, provide_dataset, use_dataset, SyncError};
 
 /// The id of the host element the app mounts into; without one it mounts into `<body>`.
@@ -51,6 +54,7 @@ pub fn mount() {
     };
     HOST.with(|h| *h.borrow_mut() = Some(host.clone()));
     let attributes = attribute_layer(&host);
+    take_token(&host);
     let app_base = app_base_url();
 
     wasm_bindgen_futures::spawn_local(async move {
@@ -60,6 +64,23 @@ pub fn mount() {
         CRASH_LOCALE.with(|l| l.set(settings.locale));
         leptos::mount::mount_to(host, move || view! { <App settings app_base/> }).forget();
     });
+}
+
+/// Reads the bearer token handed over in `data-token` once, keeps it in memory only
+/// (`sync::auth`), and removes the attribute so nothing else on the page can read it later.
+fn take_token(host: &HtmlElement) {
+    if let Some(token) = host.get_attribute("data-token") {
+        crate::sync::auth::set_token(Some(token));
+        let _ = host.remove_attribute("data-token");
+    }
+}
+
+/// Hands the app a (new) bearer token for the backend, e.g. after the host portal renewed it:
+/// `import init, { set_access_token } from "./crm-lens.js"; set_access_token("…")`. Kept in
+/// memory only; `null` or `""` forgets it (requests then rely on the host's cookies).
+#[wasm_bindgen]
+pub fn set_access_token(token: Option<String>) {
+    crate::sync::auth::set_token(token);
 }
 
 fn attribute_layer(host: &HtmlElement) -> SettingsLayer {
@@ -188,6 +209,7 @@ pub fn App(settings: Settings, app_base: String) -> impl IntoView {
     };
     provide_context(app);
     let dataset = provide_dataset(settings.source.clone(), app_base);
+    provide_definitions(&settings.source);
 
     // Without a configured zone, report in the dataset's own zone once it is known.
     let zone_configured = settings.zone.is_some();
@@ -216,6 +238,8 @@ pub fn App(settings: Settings, app_base: String) -> impl IntoView {
                     <main class="crm-main">
                         <SettingsWarnings/>
                         <DataStatus/>
+                        <LoadProgress/>
+                        <RefreshError/>
                         <Routes fallback=NotFound>
                             <Route path=path!("/") view=Dashboard/>
                             <Route path=path!("/customers") view=Customers/>
@@ -266,6 +290,8 @@ fn AppHeader() -> impl IntoView {
                     <dd>{move || app.zone.get().name()}</dd>
                 </div>
             </dl>
+            <RefreshData/>
+            <OfflineIndicator/>
             <select class="crm-language" aria-label=move || app.t().language on:change=on_language>
                 {Locale::ALL
                     .into_iter()
