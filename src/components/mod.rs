@@ -22,3 +22,7 @@ pub use figures::{Figure, Figures};
 pub use page_header::PageHeader;
 pub use share_cells::ShareCells;
 pub use with_dataset::WithDataset;
+pub mod member_table;
+pub mod segment_builder;
+pub mod segment_overlap;
+pub mod segment_result;
