@@ -5,6 +5,7 @@ use super::Locale;
 
 /// One field per text.
 pub struct SegmentsTexts {
+    pub page_intro: &'static str,
     pub builder_title: &'static str,
     pub group_match: &'static str,
     pub match_all: &'static str,
@@ -175,6 +176,7 @@ pub struct SegmentsTexts {
 }
 
 pub static EN: SegmentsTexts = SegmentsTexts {
+    page_intro: "Build an audience from what customers did and who they are, see who is in it, compare it with another segment and export it.",
     builder_title: "Segment rules",
     group_match: "Customers matching",
     match_all: "all of these",
@@ -345,6 +347,7 @@ pub static EN: SegmentsTexts = SegmentsTexts {
 };
 
 pub static KO: SegmentsTexts = SegmentsTexts {
+    page_intro: "고객의 행동과 속성으로 대상 고객을 만들고, 누가 속하는지 확인하고, 다른 세그먼트와 비교하고 내보냅니다.",
     builder_title: "세그먼트 조건",
     group_match: "다음 조건을",
     match_all: "모두 만족",

@@ -35,7 +35,7 @@ const DEBOUNCE_MS: u64 = 25;
 pub fn Segments() -> impl IntoView {
     let app = use_settings();
     view! {
-        <PageHeader title=Signal::derive(move || app.t().nav_segments) intro=Signal::derive(move || app.t().segments_intro)/>
+        <PageHeader title=Signal::derive(move || app.t().nav_segments) intro=Signal::derive(move || segments_texts(app.locale.get()).page_intro)/>
         <WithDataset let:data>
             <SegmentsView data/>
         </WithDataset>
