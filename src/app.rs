@@ -18,6 +18,7 @@ use crate::i18n::{Locale, Texts};
 use crate::pages::{
     Cohorts, CustomerProfile, Customers, Dashboard, Journeys, NotFound, Segments, SettingsPage,
 };
+use crate::sync::provide_definitions;
 use crate::sync::{http::get_bytes, provide_dataset, use_dataset, SyncError};
 
 /// The id of the host element the app mounts into; without one it mounts into `<body>`.
@@ -190,6 +191,7 @@ pub fn App(settings: Settings, app_base: String) -> impl IntoView {
     };
     provide_context(app);
     let dataset = provide_dataset(settings.source.clone(), app_base);
+    provide_definitions(&settings.source);
 
     // Without a configured zone, report in the dataset's own zone once it is known.
     let zone_configured = settings.zone.is_some();
