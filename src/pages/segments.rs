@@ -15,6 +15,7 @@ use crate::components::member_table::{column_title, member_cells, MemberTable};
 use crate::components::segment_builder::{Builder, SegmentBuilder};
 use crate::components::segment_overlap::SegmentOverlap;
 use crate::components::segment_result::SegmentResult;
+use crate::components::DefinitionBar;
 use crate::components::{PageHeader, WithDataset};
 use crate::engine::catalog::Catalog;
 use crate::engine::members::{self, member_rows, SortKey};
@@ -24,9 +25,10 @@ use crate::engine::segment_rule::Rule;
 use crate::engine::segment_templates::{template, templates};
 use crate::export::excel_csv;
 use crate::i18n::{fill, segments_texts, template_name};
+use crate::model::{DefinitionKind, SavedDefinition};
 use crate::state::rule_tree;
 use crate::state::segment_view::{SegmentRef, SegmentView};
-use crate::sync::{dataset::analysis_context, Dataset};
+use crate::sync::{dataset::analysis_context, use_definitions, Dataset};
 
 /// Milliseconds between the last edit and the new count.
 const DEBOUNCE_MS: u64 = 25;
@@ -56,6 +58,8 @@ pub struct SavedSegment {
     pub id: String,
     pub name: String,
     pub rule: Rule,
+    /// Unix seconds of the last save.
+    pub updated_at: i64,
 }
 
 /// Templates (by their id) and saved segments (by theirs), as the engine resolves references.
@@ -83,7 +87,28 @@ fn SegmentsView(data: Arc<Dataset>) -> impl IntoView {
         let params = use_query_map().get_untracked();
         SegmentView::from_params(|key| params.get(key))
     };
-    let saved: RwSignal<Vec<SavedSegment>> = RwSignal::new(Vec::new());
+    // Saved segments, listed through the sync layer (again after every change, also from
+    // another tab); each one's rule can be opened and referred to.
+    let defs = use_definitions();
+    let listing = LocalResource::new(move || {
+        defs.changed.track();
+        async move { defs.list(DefinitionKind::Segment).await }
+    });
+    let saved = Memo::new(move |_| match listing.get() {
+        Some(Ok(list)) => list
+            .into_iter()
+            .filter_map(|d| {
+                let rule = serde_json::from_value::<Rule>(d.definition).ok()?;
+                Some(SavedSegment {
+                    id: d.id,
+                    name: d.name,
+                    rule,
+                    updated_at: d.updated_at.timestamp(),
+                })
+            })
+            .collect::<Vec<_>>(),
+        _ => Vec::new(),
+    });
     let start_rule = initial
         .rule
         .clone()
@@ -95,6 +120,7 @@ fn SegmentsView(data: Arc<Dataset>) -> impl IntoView {
                 .map(|t| t.rule)
         })
         .unwrap_or_else(|| Rule::all(Vec::new()));
+    let initial_saved = initial.saved.clone();
     let opened = RwSignal::new(match (&initial.saved, &initial.template) {
         (Some(id), _) => Opened::Saved(id.clone()),
         (None, Some(id)) => Opened::Template(id.clone()),
@@ -286,6 +312,43 @@ fn SegmentsView(data: Arc<Dataset>) -> impl IntoView {
         opened.set(Opened::Blank);
         rule.set(root);
     };
+    // Opening a saved segment (from the bar's list, or `?saved=<id>` at load).
+    let open_saved = Callback::new(move |saved: SavedDefinition| {
+        if let Ok(loaded) = serde_json::from_value::<Rule>(saved.definition) {
+            let root = rule_tree::as_root(loaded);
+            baseline.set_value(root.clone());
+            opened.set(Opened::Saved(saved.id));
+            rule.set(root);
+        }
+    });
+    let restore_draft = Callback::new(move |definition: serde_json::Value| {
+        if let Ok(loaded) = serde_json::from_value::<Rule>(definition) {
+            rule.set(rule_tree::as_root(loaded));
+        }
+    });
+    // After a save, the segment on screen is the saved one most recently updated with this rule.
+    Effect::new(move |_| {
+        let list = saved.get();
+        if matches!(opened.get_untracked(), Opened::Saved(_)) {
+            return;
+        }
+        let current = settled.get_untracked();
+        if let Some(s) = list
+            .iter()
+            .filter(|s| rule_tree::as_root(s.rule.clone()) == current)
+            .max_by_key(|s| s.updated_at)
+        {
+            if defs.changed.get_untracked() > 0 {
+                baseline.set_value(current);
+                opened.set(Opened::Saved(s.id.clone()));
+            }
+        }
+    });
+    let save_blocked = Signal::derive(move || {
+        let st = segments_texts(app.locale.get());
+        let n = issues.with(Vec::len);
+        (n > 0).then(|| fill(st.issues_count, &[&n.to_string()]))
+    });
     let template_buttons = move || {
         let locale = app.locale.get();
         let (t, st) = (locale.texts(), segments_texts(locale));
@@ -395,6 +458,16 @@ fn SegmentsView(data: Arc<Dataset>) -> impl IntoView {
             </div>
             <p class="crm-muted">{move || st().open_label}": "<strong data-testid="open-segment">{open_label}</strong></p>
         </section>
+        <DefinitionBar
+            kind=DefinitionKind::Segment
+            current=Signal::derive(move || serde_json::to_value(settled.get()).unwrap_or_default())
+            on_open=open_saved
+            on_restore=restore_draft
+            open_id=initial_saved.clone()
+            draft_scope="segments"
+            save_blocked=save_blocked
+            default_name=Signal::derive(move || Some(open_label()))
+        />
         <div class="crm-segment-layout">
             <section class="crm-card" aria-labelledby="crm-builder-title">
                 <h2 id="crm-builder-title">{move || st().builder_title}</h2>

@@ -406,6 +406,20 @@ describe('segments page', () => {
       await waitForCount(second, result.count, 'from the shared URL');
       assert.equal(await label(second, '일수: 조건 1').inputValue(), '60');
       await second.close();
+
+      // Saved through the sync layer ("saved in this browser" in demo mode), then opened from
+      // its ?saved=<id> URL in a fresh tab.
+      await page.getByLabel('이름', { exact: true }).fill('신규 가입 이메일 넛지');
+      await page.getByRole('button', { name: '저장', exact: true }).click();
+      await eventually(async () => assert.match(page.url(), /[?&]saved=/), { what: 'saved id in the URL', timeout: 20_000 });
+      const savedUrl = page.url();
+      assert.ok(!new URL(savedUrl).searchParams.has('rule'), 'the saved segment needs no rule in its URL');
+      const third = await context.newPage();
+      await third.goto(savedUrl);
+      await waitForCount(third, result.count, 'from the saved URL');
+      assert.equal(await third.getByTestId('open-segment').textContent(), '신규 가입 이메일 넛지');
+      await eventually(async () => assert.deepEqual(urlRule(third) ?? rule, rule), { what: 'saved rule', timeout: 5_000 });
+      await third.close();
       assertNoErrors(errors, 'done when');
     } finally {
       await context.close();
