@@ -456,11 +456,11 @@ describe('segments page', () => {
       try {
         await openSegments(page, env.server, '?template=service_recovery&compare=template:vip_revenue');
         assert.deepEqual(await axeViolations(page), [], 'segments');
-        await screenshot(page, 'segments', lang);
+        await screenshot(page, 'segments-template', lang);
         await page.goto(`${env.server.url}/customers`);
         await page.locator('table.crm-members tbody tr:not(.crm-spacer)').first().waitFor();
         assert.deepEqual(await axeViolations(page), [], 'customers');
-        await screenshot(page, 'customers', lang);
+        await screenshot(page, 'customers-table', lang);
         await page.goto(`${env.server.url}/customers/C00001`);
         await page.locator('.crm-day').first().waitFor();
         assert.deepEqual(await axeViolations(page), [], 'profile');
