@@ -17,7 +17,9 @@ use crate::components::{settings_warnings::SettingsWarnings, status::DataStatus}
 use crate::config::{self, DataSource, Settings, SettingsLayer};
 use crate::engine::{WeekStart, Zone};
 use crate::i18n::{Locale, Texts};
-use crate::pages::{Cohorts, Customers, Dashboard, Journeys, NotFound, Segments, SettingsPage};
+use crate::pages::{
+    Cohorts, CustomerProfile, Customers, Dashboard, Journeys, NotFound, Segments, SettingsPage,
+};
 use crate::sync::provide_definitions;
 use crate::sync::{http::get_bytes, provide_dataset, use_dataset, SyncError};
 
@@ -243,6 +245,7 @@ pub fn App(settings: Settings, app_base: String) -> impl IntoView {
                         <Routes fallback=NotFound>
                             <Route path=path!("/") view=Dashboard/>
                             <Route path=path!("/customers") view=Customers/>
+                            <Route path=path!("/customers/:id") view=CustomerProfile/>
                             <Route path=path!("/segments") view=Segments/>
                             <Route path=path!("/cohorts") view=Cohorts/>
                             <Route path=path!("/journeys") view=Journeys/>

@@ -32,3 +32,7 @@ pub use ingest::{IngestError, IngestReport};
 pub use query::{QueryError, QueryErrorKind};
 pub use store::Store;
 pub use time::{Context, Period, WeekStart, Zone};
+pub mod catalog;
+pub mod members;
+pub mod rule_check;
+pub mod timeline;

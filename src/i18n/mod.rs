@@ -15,6 +15,10 @@ use serde::{Deserialize, Serialize};
 
 pub use texts::Texts;
 
+pub mod rule_sentence;
+pub mod segments_texts;
+pub use segments_texts::segments_texts;
+
 /// A UI language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

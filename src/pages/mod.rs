@@ -1,6 +1,7 @@
 //! One file per page. A page composes components and reads the dataset context; it never fetches.
 
 mod cohorts;
+mod customer_profile;
 mod customers;
 mod dashboard;
 mod journeys;
@@ -9,6 +10,7 @@ mod segments;
 mod settings;
 
 pub use cohorts::Cohorts;
+pub use customer_profile::CustomerProfile;
 pub use customers::Customers;
 pub use dashboard::Dashboard;
 pub use journeys::Journeys;

@@ -3,3 +3,6 @@
 //! address or triggers a save.
 
 pub mod cohort_view;
+pub mod rule_ops;
+pub mod rule_tree;
+pub mod segment_view;

@@ -1,0 +1,135 @@
+//! The segment builder: nested all / any / none groups of rules, edited with mouse or keyboard.
+//!
+//! The tree is rendered from the rule's *shape* (`state::rule_ops::shape`: kinds, chosen names
+//! and operators). Typing a value changes the rule but not its shape, so fields are never rebuilt
+//! under the cursor; choosing something that changes which controls show rebuilds the tree and
+//! puts the focus back on the control that was used (or on the moved rule's button). Buttons that
+//! cannot act right now are `aria-disabled`, not `disabled`, so the focus never drops.
+
+mod actions;
+mod attribute_fields;
+mod event_fields;
+mod group;
+mod leaf;
+mod window_fields;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::app::use_settings;
+use crate::engine::catalog::Catalog;
+use crate::engine::rule_check::RuleIssue;
+use crate::engine::segment_rule::Rule;
+use crate::i18n::segments_texts;
+use crate::state::{rule_ops, rule_tree};
+
+/// Everything the builder's controls share.
+#[derive(Clone, Copy)]
+pub struct Builder {
+    /// The edited rule; always a group at the root.
+    pub rule: RwSignal<Rule>,
+    /// Problems per rule (from the settled rule).
+    pub issues: Signal<Vec<RuleIssue>>,
+    pub catalog: StoredValue<Arc<Catalog>>,
+    /// Segments a rule may refer to: (id, display name).
+    pub segments: Signal<Vec<(String, String)>>,
+    /// The id of the element to focus after the next re-render.
+    focus: StoredValue<Option<String>>,
+}
+
+impl Builder {
+    pub fn new(
+        rule: RwSignal<Rule>,
+        issues: Signal<Vec<RuleIssue>>,
+        catalog: Arc<Catalog>,
+        segments: Signal<Vec<(String, String)>>,
+    ) -> Builder {
+        Builder {
+            rule,
+            issues,
+            catalog: StoredValue::new(catalog),
+            segments,
+            focus: StoredValue::new(None),
+        }
+    }
+
+    /// Changes the rule at `path` in place.
+    pub fn edit(&self, path: &[usize], f: impl FnOnce(&mut Rule)) {
+        self.rule.update(|root| {
+            if let Some(rule) = rule_tree::get_mut(root, path) {
+                f(rule);
+            }
+        });
+    }
+
+    /// Keeps the focus on the control in use across a re-render.
+    pub fn keep_focus(&self) {
+        let id = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.active_element())
+            .map(|e| e.id())
+            .filter(|id| !id.is_empty());
+        self.focus.set_value(id);
+    }
+
+    /// Focuses the element with this id after the next re-render.
+    pub fn focus_next(&self, id: String) {
+        self.focus.set_value(Some(id));
+    }
+
+    /// The problem text of the rule at `path`, if any.
+    pub fn issue_at(&self, path: &[usize]) -> Option<RuleIssue> {
+        self.issues
+            .with(|issues| issues.iter().find(|i| i.path == path).cloned())
+    }
+}
+
+/// An element id for a control of the rule at `path`.
+pub fn control_id(path: &[usize], part: &str) -> String {
+    format!("sb-{}-{part}", rule_tree::path_id(path))
+}
+
+fn focus_by_id(id: &str) {
+    let element = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(element) = element {
+        let _ = element.focus();
+    }
+}
+
+/// `(value, label)` options with one selected, as `<option>`s.
+pub fn options(items: Vec<(String, String)>, selected: &str) -> impl IntoView {
+    items
+        .into_iter()
+        .map(|(value, label)| {
+            let is = value == selected;
+            view! { <option value=value selected=is>{label}</option> }
+        })
+        .collect_view()
+}
+
+/// The rule tree, editable.
+#[component]
+pub fn SegmentBuilder(builder: Builder) -> impl IntoView {
+    let app = use_settings();
+    let shape = Memo::new(move |_| builder.rule.with(rule_ops::shape));
+    move || {
+        // Reading (not just tracking) the memo runs it, so it follows the rule.
+        shape.with(|_| ());
+        let locale = app.locale.get();
+        let st = segments_texts(locale);
+        let t = locale.texts();
+        let root = builder.rule.get_untracked();
+        let tree = group::group_view(builder, Vec::new(), &root, st, t);
+        if let Some(id) = builder.focus.get_value() {
+            builder.focus.set_value(None);
+            set_timeout(move || focus_by_id(&id), Duration::ZERO);
+        }
+        view! { <div class="crm-builder">{tree}</div> }
+    }
+}
