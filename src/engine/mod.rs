@@ -13,6 +13,7 @@ pub mod overview;
 pub mod paths;
 pub mod population;
 pub mod query;
+pub mod relationship;
 pub mod retention;
 pub mod rfm;
 pub mod segment;

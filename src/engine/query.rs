@@ -12,6 +12,9 @@ use super::funnel::{self, FunnelResult, FunnelSpec};
 use super::kpi::{self, KpiResult, KpiSpec};
 use super::lifecycle::{self, LifecycleResult, LifecycleSpec, LifecycleStage};
 use super::paths::{self, PathsResult, PathsSpec};
+use super::relationship::{
+    self, RelationshipResult, RelationshipSpec, RelationshipTransitions,
+};
 use super::population::{groups_by_attribute, Breakdown, Groups};
 use super::retention::{self, RetentionResult, RetentionSpec};
 use super::rfm::{self, RfmResult, RfmSpec, RfmTransitions};
@@ -150,7 +153,7 @@ pub struct Query {
 }
 
 /// Every `kind` a query may name.
-pub const KINDS: [&str; 13] = [
+pub const KINDS: [&str; 16] = [
     "retention",
     "retention_cell",
     "segment",
@@ -164,6 +167,9 @@ pub const KINDS: [&str; 13] = [
     "rfm",
     "rfm_customers",
     "rfm_transitions",
+    "relationship",
+    "relationship_transitions",
+    "relationship_customers",
 ];
 
 /// The analysis a query asks for.
@@ -189,6 +195,47 @@ pub enum Analysis {
     RfmCustomers(RfmCustomersSpec),
     /// How many customers moved from each RFM segment to each other between `from` and now.
     RfmTransitions(RfmTransitionsSpec),
+    /// How many customers are in each relationship stage as of `at` (default now).
+    Relationship(RelationshipAtSpec),
+    /// How many customers moved from each relationship stage to each other between two dates.
+    RelationshipTransitions(RelationshipTransitionsSpec),
+    /// Who is in a relationship stage (and, with `from`, came from another one).
+    RelationshipCustomers(RelationshipCustomersSpec),
+}
+
+/// Relationship stages and the instant to evaluate them at (RFC 3339 or `YYYY-MM-DD`; default
+/// now).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RelationshipAtSpec {
+    #[serde(flatten)]
+    pub relationship: RelationshipSpec,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+}
+
+/// Relationship stages and the two instants to compare (`to` defaults to now).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RelationshipTransitionsSpec {
+    #[serde(flatten)]
+    pub relationship: RelationshipSpec,
+    pub from: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+}
+
+/// The customers in `stage` at `to` (default now); with `from` and `from_stage`, only those who
+/// were in `from_stage` at `from`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RelationshipCustomersSpec {
+    #[serde(flatten)]
+    pub relationship: RelationshipSpec,
+    pub stage: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_stage: Option<String>,
 }
 
 /// A funnel spec and the step whose customers to list: those who reached `step` (from 0), or
@@ -267,6 +314,9 @@ pub enum QueryResult {
     Rfm(Box<RfmResult>),
     RfmCustomers(CustomerList),
     RfmTransitions(RfmTransitions),
+    Relationship(RelationshipResult),
+    RelationshipTransitions(RelationshipTransitions),
+    RelationshipCustomers(CustomerList),
 }
 
 /// Customers as their ids, in store order.
@@ -427,6 +477,9 @@ fn located_error(value: &serde_json::Value) -> Option<QueryError> {
         "rfm" => first::<RfmSpec>(value),
         "rfm_customers" => first::<RfmCustomersSpec>(value),
         "rfm_transitions" => first::<RfmTransitionsSpec>(value),
+        "relationship" => first::<RelationshipAtSpec>(value),
+        "relationship_transitions" => first::<RelationshipTransitionsSpec>(value),
+        "relationship_customers" => first::<RelationshipCustomersSpec>(value),
         other => Some(QueryError::new(
             "kind",
             QueryErrorKind::Malformed,
@@ -581,6 +634,56 @@ pub fn run(store: &Store, query: &Query) -> Result<QueryOutput, QueryError> {
                 store, &spec.rfm, population, &from_ctx, &ctx,
             )?)
         }
+        Analysis::Relationship(spec) => {
+            let at = instant(&ctx, "at", spec.at.as_deref())?;
+            QueryResult::Relationship(relationship::run(
+                store,
+                &at,
+                &spec.relationship,
+                &query.segments,
+                population,
+            )?)
+        }
+        Analysis::RelationshipTransitions(spec) => {
+            let from = instant(&ctx, "from", Some(&spec.from))?;
+            let to = instant(&ctx, "to", spec.to.as_deref())?;
+            QueryResult::RelationshipTransitions(relationship::transitions(
+                store,
+                &spec.relationship,
+                &query.segments,
+                population,
+                &from,
+                &to,
+            )?)
+        }
+        Analysis::RelationshipCustomers(spec) => {
+            let to = instant(&ctx, "to", spec.to.as_deref())?;
+            let from = match (&spec.from, &spec.from_stage) {
+                (Some(from), Some(stage)) => Some((instant(&ctx, "from", Some(from))?, stage)),
+                (None, None) => None,
+                _ => {
+                    return Err(QueryError::invalid(
+                        "from_stage",
+                        "`from` and `from_stage` go together",
+                    ))
+                }
+            };
+            if let Some((from, _)) = &from {
+                if from.now > to.now {
+                    return Err(QueryError::invalid("from", "must not be after `to`"));
+                }
+            }
+            let customers = relationship::customers(
+                store,
+                &spec.relationship,
+                &query.segments,
+                population,
+                from.as_ref().map(|(c, s)| (c, s.as_str())),
+                &to,
+                &spec.stage,
+            )?;
+            QueryResult::RelationshipCustomers(CustomerList::of(store, &customers))
+        }
     };
     Ok(QueryOutput {
         v: QUERY_VERSION,
@@ -589,6 +692,20 @@ pub fn run(store: &Store, query: &Query) -> Result<QueryOutput, QueryError> {
         week_start: ctx.week_start,
         result,
     })
+}
+
+/// The context at an instant given as RFC 3339 or `YYYY-MM-DD` (local midnight), not after
+/// now; `None` is now itself.
+fn instant(ctx: &Context, path: &str, text: Option<&str>) -> Result<Context, QueryError> {
+    let Some(text) = text else {
+        return Ok(*ctx);
+    };
+    let at = parse_date_or_timestamp(text, &ctx.zone)
+        .ok_or_else(|| QueryError::invalid(path, format!("{text:?} is not a date or timestamp")))?;
+    if at > ctx.now {
+        return Err(QueryError::invalid(path, "must not be after now"));
+    }
+    Ok(Context { now: at, ..*ctx })
 }
 
 /// Resolves a breakdown into customer groups.
