@@ -97,10 +97,7 @@ pub fn layout(nodes: &[SankeyNode], links: &[SankeyLink]) -> Result<Layout, Stri
     for (i, node) in nodes.iter().enumerate() {
         per_column[node.step].push(i);
     }
-    let first = per_column
-        .iter()
-        .position(|c| !c.is_empty())
-        .unwrap_or(0);
+    let first = per_column.iter().position(|c| !c.is_empty()).unwrap_or(0);
     let shown_columns = columns.saturating_sub(first).max(1);
     let usable = HEIGHT - TOP - BOTTOM;
     // One scale for the whole chart: the fullest column (customers and gaps) fills the height.
@@ -206,15 +203,24 @@ const COLORS: [RGBColor; 8] = [
     RGBColor(140, 140, 140),
 ];
 
-/// The colour of a node label: the same label has the same colour in every column.
-pub fn color_slot(label: &str) -> usize {
-    if label == "(other)" {
-        return COLORS.len() - 1;
-    }
-    let hash = label
-        .bytes()
-        .fold(2_166_136_261_u32, |h, b| (h ^ u32::from(b)).wrapping_mul(16_777_619));
-    hash as usize % (COLORS.len() - 1)
+/// Colour slots per node: the same label has the same colour in every column; distinct labels
+/// take the colours in order of first appearance, and "(other)" is always grey.
+pub fn color_slots(labels: &[&str]) -> Vec<usize> {
+    let grey = COLORS.len() - 1;
+    let mut seen: Vec<&str> = Vec::new();
+    labels
+        .iter()
+        .map(|&label| {
+            if label == "(other)" {
+                return grey;
+            }
+            let at = seen.iter().position(|&s| s == label).unwrap_or_else(|| {
+                seen.push(label);
+                seen.len() - 1
+            });
+            at % grey
+        })
+        .collect()
 }
 
 /// Points along a ribbon's top edge forward and bottom edge back (cubic curves, as samples).
@@ -244,10 +250,11 @@ pub fn sankey_svg(chart: &Sankey, node_labels: &[&str]) -> Result<String, String
         return Err("the sankey needs one label per node".into());
     }
     let placed = layout(chart.nodes, chart.links)?;
+    let slots = color_slots(node_labels);
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH as u32, HEIGHT as u32))
-            .into_drawing_area();
+        let root =
+            SVGBackend::with_string(&mut svg, (WIDTH as u32, HEIGHT as u32)).into_drawing_area();
         let err = |e: DrawingAreaErrorKind<_>| format!("chart: {e:?}");
         let font = ("sans-serif", 12).into_font().color(&TITLE_INK);
         let heading = ("sans-serif", 12).into_font().color(&INK);
@@ -258,15 +265,18 @@ pub fn sankey_svg(chart: &Sankey, node_labels: &[&str]) -> Result<String, String
         ))
         .map_err(err)?;
         for (link, ribbon) in chart.links.iter().zip(&placed.links) {
-            let color = COLORS[color_slot(node_labels[link.source])];
-            root.draw(&Polygon::new(ribbon_polygon(ribbon), color.mix(0.28).filled()))
-                .map_err(err)?;
+            let color = COLORS[slots[link.source]];
+            root.draw(&Polygon::new(
+                ribbon_polygon(ribbon),
+                color.mix(0.28).filled(),
+            ))
+            .map_err(err)?;
         }
         let columns = chart.nodes.iter().map(|n| n.step + 1).max().unwrap_or(0);
         let last_step = columns.saturating_sub(1);
         let mut headed = vec![false; columns];
         for (i, (node, rect)) in chart.nodes.iter().zip(&placed.nodes).enumerate() {
-            let color = COLORS[color_slot(node_labels[i])];
+            let color = COLORS[slots[i]];
             root.draw(&Rectangle::new(
                 [
                     (rect.x.round() as i32, rect.y.round() as i32),
@@ -286,7 +296,10 @@ pub fn sankey_svg(chart: &Sankey, node_labels: &[&str]) -> Result<String, String
             };
             root.draw(&Text::new(
                 chart.labels[i].clone(),
-                (x.round() as i32, (rect.y + rect.height / 2.0).round() as i32),
+                (
+                    x.round() as i32,
+                    (rect.y + rect.height / 2.0).round() as i32,
+                ),
                 font.clone().pos(Pos::new(anchor, VPos::Center)),
             ))
             .map_err(err)?;
@@ -389,7 +402,11 @@ mod tests {
     fn draws_every_label_and_step() {
         let nodes = [node(0, 100), node(1, 60), node(1, 30)];
         let links = [link(0, 1, 60), link(0, 2, 30)];
-        let labels = vec!["방문 100".to_owned(), "구매 60".to_owned(), "(기타) 30".to_owned()];
+        let labels = vec![
+            "방문 100".to_owned(),
+            "구매 60".to_owned(),
+            "(기타) 30".to_owned(),
+        ];
         let steps = vec!["1단계".to_owned(), "2단계".to_owned()];
         let svg = sankey_svg(
             &Sankey {
@@ -407,7 +424,9 @@ mod tests {
         }
         assert_eq!(svg.matches("<polygon").count(), 2);
         assert!(svg.contains("viewBox"));
-        assert_eq!(color_slot("(other)"), COLORS.len() - 1);
-        assert!(color_slot("visit") < COLORS.len() - 1);
+        assert_eq!(
+            color_slots(&["visit", "purchase", "(other)", "visit"]),
+            vec![0, 1, COLORS.len() - 1, 0]
+        );
     }
 }

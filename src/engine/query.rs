@@ -12,10 +12,8 @@ use super::funnel::{self, FunnelResult, FunnelSpec};
 use super::kpi::{self, KpiResult, KpiSpec};
 use super::lifecycle::{self, LifecycleResult, LifecycleSpec, LifecycleStage};
 use super::paths::{self, PathsResult, PathsSpec};
-use super::relationship::{
-    self, RelationshipResult, RelationshipSpec, RelationshipTransitions,
-};
 use super::population::{groups_by_attribute, Breakdown, Groups};
+use super::relationship::{self, RelationshipResult, RelationshipSpec, RelationshipTransitions};
 use super::retention::{self, RetentionResult, RetentionSpec};
 use super::rfm::{self, RfmResult, RfmSpec, RfmTransitions};
 use super::segment::{self, SegmentLibrary, SegmentResult, SegmentSpec};

@@ -88,7 +88,10 @@ pub fn default_stages() -> Vec<StageDef> {
 impl RelationshipSpec {
     pub fn validate(&self) -> Result<(), QueryError> {
         if self.stages.is_empty() {
-            return Err(QueryError::invalid("stages", "at least one stage is needed"));
+            return Err(QueryError::invalid(
+                "stages",
+                "at least one stage is needed",
+            ));
         }
         if self.stages.len() > MAX_STAGES {
             return Err(QueryError::invalid(
@@ -180,8 +183,8 @@ pub fn stages_at(
         .collect::<Result<_, _>>()?;
     Ok((0..store.customers.len())
         .map(|c| {
-            let exists = includes(population, c as CustomerIx)
-                && store.customers.created_at[c] <= ctx.now;
+            let exists =
+                includes(population, c as CustomerIx) && store.customers.created_at[c] <= ctx.now;
             exists.then(|| {
                 members
                     .iter()
@@ -396,7 +399,10 @@ mod tests {
         let lib = SegmentLibrary::new();
         let moves = transitions(&store, &spec, &lib, None, &at(45), &at(0)).expect("runs");
         let ix = |label: &str| moves.labels.iter().position(|l| l == label).expect("label");
-        assert_eq!(moves.counts[ix("interconnection")][ix("interconnection")], 1);
+        assert_eq!(
+            moves.counts[ix("interconnection")][ix("interconnection")],
+            1
+        );
         assert_eq!(moves.counts[ix("basic")][ix("collaboration")], 1);
         assert_eq!(moves.counts[ix(NO_STAGE)][ix("exploration")], 1);
         assert_eq!(moves.counts[ix(NO_STAGE)][ix(NO_STAGE)], 1);
@@ -414,8 +420,16 @@ mod tests {
         )
         .expect("lists");
         assert_eq!(b, vec![store.customers.find("b").expect("b")]);
-        let e = customers(&store, &spec, &lib, None, Some((&at(45), NOT_YET)), &at(0), "basic")
-            .expect("lists");
+        let e = customers(
+            &store,
+            &spec,
+            &lib,
+            None,
+            Some((&at(45), NOT_YET)),
+            &at(0),
+            "basic",
+        )
+        .expect("lists");
         assert_eq!(e, vec![store.customers.find("e").expect("e")]);
         assert!(transitions(&store, &spec, &lib, None, &at(0), &at(45)).is_err());
         assert!(customers(&store, &spec, &lib, None, None, &at(0), NOT_YET).is_err());
@@ -439,7 +453,9 @@ mod tests {
         let mut spec = RelationshipSpec::default();
         spec.stages[1].name = "interconnection".into();
         assert_eq!(
-            run(&store, &at(0), &spec, &lib, None).expect_err("dup").path,
+            run(&store, &at(0), &spec, &lib, None)
+                .expect_err("dup")
+                .path,
             "stages[1].name"
         );
         spec.stages.clear();
