@@ -1,5 +1,5 @@
 //! "Who is behind this number": a heading with the count, the first customers by name, a CSV of
-//! them all, and a close button. Used by paths and relationship stages.
+//! them all, "save as segment" and a close button. Used by paths and relationship stages.
 
 use std::sync::Arc;
 
@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::app::use_settings;
 use crate::components::download::download_text;
+use crate::components::SaveAsSegment;
 use crate::export::excel_csv;
 use crate::i18n::{fill, format};
 use crate::sync::Dataset;
@@ -50,6 +51,8 @@ pub fn CustomerListPanel(
                 }),
             );
             let empty = ids.is_empty();
+            let segment_name = title.clone();
+            let save_ids = ids.clone();
             view! {
                 <ul class="crm-name-list">{items}</ul>
                 {(more > 0).then(|| view! { <p>{fill(t.more_not_shown, &[&format::count(more)])}</p> })}
@@ -57,6 +60,8 @@ pub fn CustomerListPanel(
                     <button type="button" class="crm-button" on:click=move |_| {
                         let _ = download_text(file_name, "text/csv;charset=utf-8", &csv);
                     }>{t.download_csv}</button>
+                    <SaveAsSegment ids=Signal::derive(move || save_ids.clone())
+                        default_name=Signal::derive(move || segment_name.clone())/>
                 })}
             }
             .into_any()

@@ -12,7 +12,7 @@ use crate::components::download::download_text;
 use crate::components::funnel_extras::{
     breakdown_attributes, breakdown_key, breakdown_of, FunnelBreakdown, TimeToConvert,
 };
-use crate::components::EventFilterPicker;
+use crate::components::{EventFilterPicker, SaveAsSegment};
 use crate::engine::filter::EventFilter;
 use crate::engine::funnel::{FunnelMode, FunnelResult, FunnelSpec, MAX_STEPS};
 use crate::engine::query::{Analysis, CustomerList, FunnelCustomersSpec, QueryResult};
@@ -255,6 +255,8 @@ pub fn FunnelView(data: Arc<Dataset>) -> impl IntoView {
                     }),
                 );
                 let more = list.count.saturating_sub(SHOWN);
+                let save_ids = list.customers.clone();
+                let segment_name = fill(t.dropped_title, &[&before, &at, &format::count(list.count)]);
                 Some(view! {
                     <aside class="crm-card crm-explainer" aria-labelledby="crm-dropped-title">
                         <div class="crm-explainer-head">
@@ -266,6 +268,8 @@ pub fn FunnelView(data: Arc<Dataset>) -> impl IntoView {
                         <button type="button" class="crm-button" on:click=move |_| {
                             let _ = download_text("crm-lens-funnel-dropped.csv", "text/csv;charset=utf-8", &csv);
                         }>{t.download_csv}</button>
+                        <SaveAsSegment ids=Signal::derive(move || save_ids.clone())
+                            default_name=Signal::derive(move || segment_name.clone())/>
                     </aside>
                 })
             });

@@ -48,6 +48,27 @@ async function listedIds(panel) {
   return items.map((text) => text.match(/\(([^()]+)\)$/)[1]);
 }
 
+/** Saves the open panel's customers as a segment through the UI; returns the saved ids (sorted). */
+async function saveAsSegment(page, panel, name) {
+  await panel.getByRole('button', { name: /^Save as segment/ }).click();
+  await panel.getByRole('textbox', { name: 'Segment name' }).fill(name);
+  await panel.getByRole('button', { name: 'Save segment' }).click();
+  await panel.getByRole('status').filter({ hasText: `Saved segment “${name}”` }).waitFor();
+  const saved = await page.evaluate(() => localStorage.getItem('crm-lens:saved:segments'));
+  const found = JSON.stringify(JSON.parse(saved ?? 'null'));
+  const values = [];
+  // The store's layout is the sync module's; find the fixed-list rule of this name in it.
+  const walk = (v) => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (v && typeof v === 'object') {
+      if (v.name === name && v.definition?.attribute === '$id') values.push(...v.definition.values);
+      Object.values(v).forEach(walk);
+    }
+  };
+  walk(JSON.parse(found));
+  return values.sort();
+}
+
 const exactTable = (page, name) => page.getByRole('table', { name, exact: true });
 
 async function tableRows(table) {
@@ -90,6 +111,8 @@ describe('journeys page', () => {
       await panel.waitFor();
       assert.match(await panel.locator('h3').textContent(), new RegExp(`: ${group(dropped.count)} customers$`));
       assert.equal(await panel.locator('li').count(), Math.min(50, dropped.count));
+      // The cart abandoners saved as a segment.
+      assert.deepEqual(await saveAsSegment(page, panel, 'Cart abandoners'), [...dropped.customers].sort());
 
       const lifecycle = engine({ kind: 'lifecycle', period: 'week', periods: 12 });
       const lrows = await tableRows(page.getByRole('table', { name: 'Lifecycle' }));
@@ -126,6 +149,8 @@ describe('journeys page', () => {
       assert.equal(nodeList.count, node.customers);
       assert.match(await panel.locator('h3').textContent(), new RegExp(`: ${group(nodeList.count)} customers$`));
       assert.deepEqual(await listedIds(panel), nodeList.customers.slice(0, 50));
+      // Saved as a segment: a fixed list of exactly these customers.
+      assert.deepEqual(await saveAsSegment(page, panel, 'Path node'), [...nodeList.customers].sort());
       await panel.getByRole('button', { name: 'Close' }).click();
 
       // Every control through the UI: end anchor at a purchase with a property filter, steps,
