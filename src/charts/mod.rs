@@ -6,6 +6,7 @@ use plotters::prelude::*;
 pub mod funnel_bars;
 pub mod lifecycle_bars;
 pub mod retention_curves;
+pub mod sankey;
 pub mod sparkline;
 pub mod trend;
 

@@ -9,13 +9,17 @@ use leptos::prelude::*;
 use crate::app::{use_settings, AppSettings};
 use crate::charts::funnel_bars::{funnel_bars_svg, FunnelBars};
 use crate::components::download::download_text;
-use crate::components::EventFilterPicker;
+use crate::components::funnel_extras::{
+    breakdown_attributes, breakdown_key, breakdown_of, FunnelBreakdown, TimeToConvert,
+};
+use crate::components::{EventFilterPicker, SaveAsSegment};
 use crate::engine::filter::EventFilter;
 use crate::engine::funnel::{FunnelMode, FunnelResult, FunnelSpec, MAX_STEPS};
 use crate::engine::query::{Analysis, CustomerList, FunnelCustomersSpec, QueryResult};
 use crate::engine::segment_rule::Span;
 use crate::engine::QueryError;
 use crate::export::excel_csv;
+use crate::i18n::journeys_texts::journeys_texts;
 use crate::i18n::{event_label, fill, format};
 use crate::sync::{dataset::run_query, Dataset};
 
@@ -61,6 +65,7 @@ pub fn FunnelView(data: Arc<Dataset>) -> impl IntoView {
         .iter()
         .map(|e| e.name.clone())
         .collect();
+    let attributes = breakdown_attributes(&data.store.meta);
     let result = {
         let data = data.clone();
         Memo::new(move |_| {
@@ -105,6 +110,24 @@ pub fn FunnelView(data: Arc<Dataset>) -> impl IntoView {
             })
             .collect_view();
         let mode = current.mode;
+        let jt = journeys_texts(app.locale.get());
+        let by = breakdown_key(&current.breakdown);
+        let breakdown_options = std::iter::once((String::new(), jt.breakdown_none.to_owned()))
+            .chain(std::iter::once((
+                "$templates".to_owned(),
+                jt.breakdown_segments.to_owned(),
+            )))
+            .chain(attributes.iter().map(|a| {
+                (
+                    format!("attr:{a}"),
+                    fill(jt.breakdown_attribute, &[a.as_str()]),
+                )
+            }))
+            .map(|(key, label)| {
+                let selected = key == by;
+                view! { <option value=key selected=selected>{label}</option> }
+            })
+            .collect_view();
         view! {
             <div class="crm-control-grid">{pickers}</div>
             <div class="crm-kpi-controls">
@@ -134,6 +157,13 @@ pub fn FunnelView(data: Arc<Dataset>) -> impl IntoView {
                         <option value="strict" selected=mode == FunnelMode::Strict>{t.mode_strict}</option>
                         <option value="any_order" selected=mode == FunnelMode::AnyOrder>{t.mode_any}</option>
                     </select>
+                </label>
+                <label class="crm-field">
+                    <span>{jt.breakdown}</span>
+                    <select aria-label=jt.breakdown on:change=move |ev| {
+                        let key = event_target_value(&ev);
+                        spec.update(|s| s.breakdown = breakdown_of(&key));
+                    }>{breakdown_options}</select>
                 </label>
             </div>
         }
@@ -225,6 +255,8 @@ pub fn FunnelView(data: Arc<Dataset>) -> impl IntoView {
                     }),
                 );
                 let more = list.count.saturating_sub(SHOWN);
+                let save_ids = list.customers.clone();
+                let segment_name = fill(t.dropped_title, &[&before, &at, &format::count(list.count)]);
                 Some(view! {
                     <aside class="crm-card crm-explainer" aria-labelledby="crm-dropped-title">
                         <div class="crm-explainer-head">
@@ -236,6 +268,8 @@ pub fn FunnelView(data: Arc<Dataset>) -> impl IntoView {
                         <button type="button" class="crm-button" on:click=move |_| {
                             let _ = download_text("crm-lens-funnel-dropped.csv", "text/csv;charset=utf-8", &csv);
                         }>{t.download_csv}</button>
+                        <SaveAsSegment ids=Signal::derive(move || save_ids.clone())
+                            default_name=Signal::derive(move || segment_name.clone())/>
                     </aside>
                 })
             });
@@ -260,6 +294,15 @@ pub fn FunnelView(data: Arc<Dataset>) -> impl IntoView {
                     </table>
                 </div>
                 {drop_list}
+                <TimeToConvert totals=result.totals.clone()/>
+                {(!result.groups.is_empty()).then(|| {
+                    let jt = journeys_texts(app.locale.get());
+                    let by = match &spec.get_untracked().breakdown {
+                        Some(crate::engine::population::Breakdown::Attribute { attribute, .. }) => attribute.clone(),
+                        _ => jt.breakdown_segments.to_owned(),
+                    };
+                    view! { <FunnelBreakdown groups=result.groups.clone() by/> }
+                })}
             }
             .into_any()
         }

@@ -1,13 +1,17 @@
 //! Reusable widgets the pages compose.
 
 pub mod cell_explainer;
+pub mod customer_list_panel;
 pub mod download;
 pub mod event_filter_picker;
 pub mod figures;
+pub mod funnel_extras;
 pub mod funnel_view;
 pub mod kpi_cards;
 pub mod lifecycle_view;
 pub mod page_header;
+pub mod paths_view;
+pub mod relationship_view;
 pub mod retention_controls;
 pub mod retention_table;
 pub mod rfm_grid;

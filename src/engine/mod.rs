@@ -19,6 +19,7 @@ pub mod overview;
 pub mod paths;
 pub mod population;
 pub mod query;
+pub mod relationship;
 pub mod renewal;
 pub mod retention;
 pub mod rfm;

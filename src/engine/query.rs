@@ -18,6 +18,7 @@ use super::lifecycle::{self, LifecycleResult, LifecycleSpec, LifecycleStage};
 use super::ltv_cac::{self, LtvCacResult, LtvCacSpec};
 use super::paths::{self, PathsResult, PathsSpec};
 use super::population::{groups_by_attribute, Breakdown, Groups};
+use super::relationship::{self, RelationshipResult, RelationshipSpec, RelationshipTransitions};
 use super::renewal::{self, RenewalResult, RenewalSpec};
 use super::retention::{self, RetentionResult, RetentionSpec};
 use super::rfm::{self, RfmResult, RfmSpec, RfmTransitions};
@@ -156,7 +157,7 @@ pub struct Query {
 }
 
 /// Every `kind` a query may name.
-pub const KINDS: [&str; 20] = [
+pub const KINDS: [&str; 23] = [
     "retention",
     "retention_cell",
     "segment",
@@ -177,6 +178,9 @@ pub const KINDS: [&str; 20] = [
     "journey_validate",
     "journey_backtest",
     "journey_backtest_customers",
+    "relationship",
+    "relationship_transitions",
+    "relationship_customers",
 ];
 
 /// The analysis a query asks for.
@@ -216,6 +220,12 @@ pub enum Analysis {
     JourneyBacktest(BacktestSpec),
     /// The customers behind one count of a backtest.
     JourneyBacktestCustomers(BacktestCustomersSpec),
+    /// How many customers are in each relationship stage as of `at` (default now).
+    Relationship(RelationshipAtSpec),
+    /// How many customers moved from each relationship stage to each other between two dates.
+    RelationshipTransitions(RelationshipTransitionsSpec),
+    /// Who is in a relationship stage (and, with `from`, came from another one).
+    RelationshipCustomers(RelationshipCustomersSpec),
 }
 
 /// A CLV spec and how to list the customers.
@@ -274,6 +284,41 @@ pub struct NodePreview {
     pub node: String,
     #[serde(flatten)]
     pub preview: Preview,
+}
+
+/// Relationship stages and the instant to evaluate them at (RFC 3339 or `YYYY-MM-DD`; default
+/// now).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RelationshipAtSpec {
+    #[serde(flatten)]
+    pub relationship: RelationshipSpec,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+}
+
+/// Relationship stages and the two instants to compare (`to` defaults to now).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RelationshipTransitionsSpec {
+    #[serde(flatten)]
+    pub relationship: RelationshipSpec,
+    pub from: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+}
+
+/// The customers in `stage` at `to` (default now); with `from` and `from_stage`, only those who
+/// were in `from_stage` at `from`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RelationshipCustomersSpec {
+    #[serde(flatten)]
+    pub relationship: RelationshipSpec,
+    pub stage: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_stage: Option<String>,
 }
 
 /// A funnel spec and the step whose customers to list: those who reached `step` (from 0), or
@@ -359,6 +404,9 @@ pub enum QueryResult {
     JourneyValidate(JourneyValidation),
     JourneyBacktest(BacktestResult),
     JourneyBacktestCustomers(CustomerList),
+    Relationship(RelationshipResult),
+    RelationshipTransitions(RelationshipTransitions),
+    RelationshipCustomers(CustomerList),
 }
 
 /// Customers as their ids, in store order.
@@ -526,6 +574,9 @@ fn located_error(value: &serde_json::Value) -> Option<QueryError> {
         "journey_validate" => first::<JourneyValidateSpec>(value),
         "journey_backtest" => first::<BacktestSpec>(value),
         "journey_backtest_customers" => first::<BacktestCustomersSpec>(value),
+        "relationship" => first::<RelationshipAtSpec>(value),
+        "relationship_transitions" => first::<RelationshipTransitionsSpec>(value),
+        "relationship_customers" => first::<RelationshipCustomersSpec>(value),
         other => Some(QueryError::new(
             "kind",
             QueryErrorKind::Malformed,
@@ -717,6 +768,56 @@ pub fn run(store: &Store, query: &Query) -> Result<QueryOutput, QueryError> {
             let customers = backtest::customers(store, &ctx, spec, &query.segments, population)?;
             QueryResult::JourneyBacktestCustomers(CustomerList::of(store, &customers))
         }
+        Analysis::Relationship(spec) => {
+            let at = instant(&ctx, "at", spec.at.as_deref())?;
+            QueryResult::Relationship(relationship::run(
+                store,
+                &at,
+                &spec.relationship,
+                &query.segments,
+                population,
+            )?)
+        }
+        Analysis::RelationshipTransitions(spec) => {
+            let from = instant(&ctx, "from", Some(&spec.from))?;
+            let to = instant(&ctx, "to", spec.to.as_deref())?;
+            QueryResult::RelationshipTransitions(relationship::transitions(
+                store,
+                &spec.relationship,
+                &query.segments,
+                population,
+                &from,
+                &to,
+            )?)
+        }
+        Analysis::RelationshipCustomers(spec) => {
+            let to = instant(&ctx, "to", spec.to.as_deref())?;
+            let from = match (&spec.from, &spec.from_stage) {
+                (Some(from), Some(stage)) => Some((instant(&ctx, "from", Some(from))?, stage)),
+                (None, None) => None,
+                _ => {
+                    return Err(QueryError::invalid(
+                        "from_stage",
+                        "`from` and `from_stage` go together",
+                    ))
+                }
+            };
+            if let Some((from, _)) = &from {
+                if from.now > to.now {
+                    return Err(QueryError::invalid("from", "must not be after `to`"));
+                }
+            }
+            let customers = relationship::customers(
+                store,
+                &spec.relationship,
+                &query.segments,
+                population,
+                from.as_ref().map(|(c, s)| (c, s.as_str())),
+                &to,
+                &spec.stage,
+            )?;
+            QueryResult::RelationshipCustomers(CustomerList::of(store, &customers))
+        }
     };
     Ok(QueryOutput {
         v: QUERY_VERSION,
@@ -757,6 +858,20 @@ fn validate_journey(
         validation,
         previews,
     })
+}
+
+/// The context at an instant given as RFC 3339 or `YYYY-MM-DD` (local midnight), not after
+/// now; `None` is now itself.
+fn instant(ctx: &Context, path: &str, text: Option<&str>) -> Result<Context, QueryError> {
+    let Some(text) = text else {
+        return Ok(*ctx);
+    };
+    let at = parse_date_or_timestamp(text, &ctx.zone)
+        .ok_or_else(|| QueryError::invalid(path, format!("{text:?} is not a date or timestamp")))?;
+    if at > ctx.now {
+        return Err(QueryError::invalid(path, "must not be after now"));
+    }
+    Ok(Context { now: at, ..*ctx })
 }
 
 /// Resolves a breakdown into customer groups.

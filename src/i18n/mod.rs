@@ -5,6 +5,7 @@
 
 mod en;
 pub mod format;
+pub mod journeys_texts;
 mod ko;
 pub mod kpi_text;
 pub mod labels;

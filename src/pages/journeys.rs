@@ -1,5 +1,5 @@
-//! How customers move: the funnel from first visit to purchase, lifecycle stages per period,
-//! and the volume of each kind of event.
+//! How customers move: paths between events, the funnel from first visit to purchase, lifecycle
+//! stages per period, relationship stages between two dates, and the volume of each event type.
 
 use std::sync::Arc;
 
@@ -8,6 +8,8 @@ use leptos::prelude::*;
 use crate::app::use_settings;
 use crate::components::funnel_view::FunnelView;
 use crate::components::lifecycle_view::LifecycleView;
+use crate::components::paths_view::PathsView;
+use crate::components::relationship_view::RelationshipView;
 use crate::components::{PageHeader, ShareCells, WithDataset};
 use crate::engine::overview::event_type_counts;
 use crate::i18n::format;
@@ -19,8 +21,10 @@ pub fn Journeys() -> impl IntoView {
     view! {
         <PageHeader title=Signal::derive(move || app.t().nav_journeys) intro=Signal::derive(move || app.t().journeys_intro)/>
         <WithDataset let:data>
+            <PathsView data=data.clone()/>
             <FunnelView data=data.clone()/>
             <LifecycleView data=data.clone()/>
+            <RelationshipView data=data.clone()/>
             <EventVolume data/>
         </WithDataset>
     }
