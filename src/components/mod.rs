@@ -8,6 +8,7 @@ pub mod funnel_view;
 pub mod kpi_cards;
 pub mod lifecycle_view;
 pub mod page_header;
+pub mod retention_answer;
 pub mod retention_controls;
 pub mod retention_table;
 pub mod rfm_grid;

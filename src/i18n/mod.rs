@@ -3,11 +3,13 @@
 //! Texts are fields of one struct, [`Texts`], with one value per language: a text missing in
 //! either language is a compile error, not a blank label.
 
+pub mod cohorts_texts;
 mod en;
 pub mod format;
 mod ko;
 pub mod kpi_text;
 pub mod labels;
+pub mod retention_answer;
 mod texts;
 
 use serde::{Deserialize, Serialize};
