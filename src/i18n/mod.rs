@@ -10,6 +10,7 @@ mod ko;
 pub mod kpi_text;
 pub mod labels;
 pub mod retention_answer;
+pub mod sync_texts;
 mod texts;
 
 use serde::{Deserialize, Serialize};
