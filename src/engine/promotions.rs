@@ -23,6 +23,8 @@ pub struct Promotion {
     pub customers: usize,
     /// Purchases made with it.
     pub uses: usize,
+    /// Customers whose first purchase was made with it: customers the promotion brought in.
+    pub first_purchases: usize,
     /// First and last use, Unix seconds.
     pub first: i64,
     pub last: i64,
@@ -32,6 +34,12 @@ impl Promotion {
     /// Used over a short span only (a campaign), not all year round.
     pub fn time_limited(&self) -> bool {
         self.last - self.first <= PROMOTION_DAYS * 24 * 3600
+    }
+
+    /// Nine in ten of its buyers made their first purchase with it: it brought new customers, so
+    /// "bought with it" is close to "came from it".
+    pub fn acquisition(&self) -> bool {
+        self.first_purchases * 10 >= self.customers * 9
     }
 }
 
@@ -44,15 +52,17 @@ pub fn promotions(store: &Store) -> Vec<Promotion> {
         return Vec::new();
     };
     let events = &store.events;
-    // code → (customers, uses, first, last); customers are counted once each.
-    let mut seen: HashMap<u32, (usize, usize, i64, i64)> = HashMap::new();
+    // code → (customers, uses, first, last, first purchases); customers are counted once each.
+    let mut seen: HashMap<u32, (usize, usize, i64, i64, usize)> = HashMap::new();
     let mut mine: Vec<u32> = Vec::new();
     for c in 0..store.customers.len() {
         mine.clear();
+        let mut first_purchase = true;
         for e in events.of_customer(c as u32) {
             if events.event_type[e] != purchase {
                 continue;
             }
+            let first = std::mem::replace(&mut first_purchase, false);
             let Some(&(_, value)) = events.props_of(e).iter().find(|(k, _)| *k == coupon) else {
                 continue;
             };
@@ -60,8 +70,9 @@ pub fn promotions(store: &Store) -> Vec<Promotion> {
                 continue;
             }
             let at = events.at[e];
-            let entry = seen.entry(value).or_insert((0, 0, at, at));
+            let entry = seen.entry(value).or_insert((0, 0, at, at, 0));
             entry.1 += 1;
+            entry.4 += usize::from(first);
             entry.2 = entry.2.min(at);
             entry.3 = entry.3.max(at);
             if !mine.contains(&value) {
@@ -72,11 +83,12 @@ pub fn promotions(store: &Store) -> Vec<Promotion> {
     }
     let mut out: Vec<Promotion> = seen
         .into_iter()
-        .filter_map(|(value, (customers, uses, first, last))| {
+        .filter_map(|(value, (customers, uses, first, last, first_purchases))| {
             Some(Promotion {
                 code: store.prop_values.value(value).as_text()?.to_owned(),
                 customers,
                 uses,
+                first_purchases,
                 first,
                 last,
             })
@@ -86,10 +98,12 @@ pub fn promotions(store: &Store) -> Vec<Promotion> {
     out
 }
 
-/// "The last promotion": the most recently used time-limited coupon, else the most recent one.
+/// "The last promotion": the most recently used time-limited coupon that brought new customers,
+/// else the most recent time-limited one, else the most recent one.
 pub fn latest_promotion(list: &[Promotion]) -> Option<&Promotion> {
     list.iter()
-        .find(|p| p.time_limited())
+        .find(|p| p.time_limited() && p.acquisition())
+        .or_else(|| list.iter().find(|p| p.time_limited()))
         .or_else(|| list.first())
 }
 
@@ -165,11 +179,20 @@ mod tests {
         );
         let flash = list.iter().find(|p| p.code == "FLASH50").expect("FLASH50");
         assert!(flash.time_limited(), "a two-week ad campaign");
+        assert!(flash.acquisition(), "the ad campaign brought new customers");
+        let family = list
+            .iter()
+            .find(|p| p.code == "FAMILY15")
+            .expect("FAMILY15");
+        assert!(
+            !family.acquisition(),
+            "the family-month offer brought lapsed customers back"
+        );
         let latest = latest_promotion(&list).expect("a promotion");
-        assert!(latest.time_limited());
+        assert!(latest.time_limited() && latest.acquisition());
         assert!(list
             .iter()
-            .filter(|p| p.time_limited())
+            .filter(|p| p.time_limited() && p.acquisition())
             .all(|p| p.last <= latest.last));
     }
 

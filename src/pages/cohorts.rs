@@ -25,8 +25,9 @@ use crate::export::excel_csv;
 use crate::i18n::cohorts_texts::cohorts_texts;
 use crate::i18n::labels::{cohort_short, column_label};
 use crate::i18n::{event_label, fill, format, template_name};
+use crate::model::DefinitionKind;
 use crate::state::cohort_view::{CohortView, Measure, SegmentRef};
-use crate::sync::{dataset::run_query, Dataset};
+use crate::sync::{dataset::run_query, use_definitions, Dataset};
 
 #[component]
 pub fn Cohorts() -> impl IntoView {
@@ -279,8 +280,24 @@ fn CohortsView(data: Arc<Dataset>) -> impl IntoView {
             },
         );
     });
-    // Saved segments: (id, name, rule).
-    let saved_rules: Signal<Vec<SavedRule>> = Signal::stored(Vec::new());
+    // Saved segments (id, name, rule), read again after every save or delete; a definition that
+    // is not a readable segment rule is left out.
+    let defs = use_definitions();
+    let saved_list = LocalResource::new(move || {
+        defs.changed.track();
+        async move { defs.list(DefinitionKind::Segment).await }
+    });
+    let saved_rules: Signal<Vec<SavedRule>> = Signal::derive(move || {
+        let Some(Ok(list)) = saved_list.get() else {
+            return Vec::new();
+        };
+        list.into_iter()
+            .filter_map(|d| {
+                let rule = serde_json::from_value::<Rule>(d.definition).ok()?;
+                Some((d.id, d.name, rule))
+            })
+            .collect()
+    });
     let saved_names = Signal::derive(move || {
         saved_rules
             .get()

@@ -269,22 +269,6 @@ describe('cohorts page', () => {
       result = await check('last cohort up to', spec);
       assert.equal(result.tables[0].rows.length, 6);
 
-      // A start event with a property filter: first purchases made with a coupon.
-      const start = page.getByRole('group', { name: 'Start event' });
-      await start.getByRole('combobox', { name: 'Start event', exact: true }).selectOption({ label: 'Purchase' });
-      spec = { ...spec, start: { event: 'purchase' } };
-      await check('start event', spec);
-      await start.getByRole('button', { name: 'Add property filter' }).click();
-      await start.getByRole('combobox', { name: 'Property', exact: true }).selectOption('coupon');
-      spec = { ...spec, start: { event: 'purchase', where: [{ property: 'coupon', op: 'exists' }] } };
-      await check('start filter', spec);
-      await start.getByRole('combobox', { name: 'Operator', exact: true }).selectOption('eq');
-      await start.getByRole('textbox', { name: 'Value', exact: true }).fill('FLASH50');
-      await start.getByRole('textbox', { name: 'Value', exact: true }).press('Enter');
-      spec = { ...spec, start: { event: 'purchase', where: [{ property: 'coupon', op: 'eq', value: 'FLASH50' }] } };
-      result = await check('start filter value', spec);
-      assert.ok(result.tables[0].rows.some((r) => r.size > 0), 'FLASH50 buyers exist');
-
       // The mean row: weighted (default), simple, none.
       const meanRates = async (expected) => {
         const table = expected.tables[0];
@@ -306,10 +290,28 @@ describe('cohorts page', () => {
       spec = { ...spec, mean: 'none' };
       await check('no mean', spec);
       await eventually(async () => assert.equal(await readMean(page), null), { what: 'mean row gone', timeout: 10_000 });
+      await mean.selectOption({ label: 'Weighted by cohort size' });
+      delete spec.mean;
+      await check('weighted mean again', spec);
+
+      // A start event with a property filter: first purchases made with a coupon.
+      const start = page.getByRole('group', { name: 'Start event' });
+      await start.getByRole('combobox', { name: 'Start event', exact: true }).selectOption({ label: 'Purchase' });
+      spec = { ...spec, start: { event: 'purchase' } };
+      await check('start event', spec);
+      await start.getByRole('button', { name: 'Add property filter' }).click();
+      await start.getByRole('combobox', { name: 'Property', exact: true }).selectOption('coupon');
+      spec = { ...spec, start: { event: 'purchase', where: [{ property: 'coupon', op: 'exists' }] } };
+      await check('start filter', spec);
+      await start.getByRole('combobox', { name: 'Operator', exact: true }).selectOption('eq');
+      await start.getByRole('textbox', { name: 'Value', exact: true }).fill('FLASH50');
+      await start.getByRole('textbox', { name: 'Value', exact: true }).press('Enter');
+      spec = { ...spec, start: { event: 'purchase', where: [{ property: 'coupon', op: 'eq', value: 'FLASH50' }] } };
+      result = await check('start filter value', spec);
+      assert.ok(result.tables[0].rows.some((r) => r.size > 0), 'FLASH50 buyers exist');
 
       // Back to signups; revenue per customer, cell by cell and in the mean row.
       await start.getByRole('combobox', { name: 'Start event', exact: true }).selectOption({ label: 'Sign-up' });
-      await mean.selectOption({ label: 'Weighted by cohort size' });
       spec = { period: 'month', return: { event: 'purchase' }, min_occurrences: 2, from: '2026-01-15', to: '2026-06-30' };
       await check('signup again', spec);
       await page.getByRole('combobox', { name: 'Show', exact: true }).selectOption({ label: 'Revenue per customer' });
@@ -406,8 +408,9 @@ describe('cohorts page', () => {
       try {
         await page.goto(env.server.url + '/cohorts');
         await readTable(page);
-        const preset = page.getByRole('button', { name: lang === 'en' ? /^Last promotion \((\w+)\) vs everyone else$/ : /^지난 프로모션\((\w+)\) 고객 vs 나머지$/ });
+        const preset = page.getByRole('button', { name: lang === 'en' ? /^Customers from the last promotion \((\w+)\) vs everyone else$/ : /^지난 프로모션\((\w+)\)으로 온 고객 vs 나머지$/ });
         const code = (await preset.textContent()).match(/\(([A-Z0-9_]+)\)/)[1];
+        assert.equal(code, 'FLASH50', 'the demo’s last promotion that brought new customers');
         await preset.click();
         await eventually(async () => assert.equal(new URL(page.url()).searchParams.get('versus'), `coupon:${code}`), { what: 'preset in URL', timeout: 10_000 });
         assert.equal(await preset.getAttribute('aria-pressed'), 'true');
@@ -420,6 +423,9 @@ describe('cohorts page', () => {
         const sentence = await answer.textContent();
         assert.ok(sentence.includes(percent(promo)) && sentence.includes(percent(rest)), sentence);
         assert.ok(sentence.includes(label), sentence);
+        // The demo's story: the discount cohort rarely comes back.
+        assert.ok(promo < rest, `${promo} < ${rest}`);
+        assert.ok(sentence.startsWith(lang === 'en' ? 'The answerNo: ' : '답아니요: '), sentence);
         await screenshot(page, 'cohorts-promotion', lang);
         assertNoErrors(errors, `promotion ${lang}`);
       } finally {
@@ -471,6 +477,73 @@ describe('cohorts page', () => {
       } finally {
         await context.close();
       }
+    }
+  });
+
+  test('a cell saved as a segment has the cell’s count, and is offered as a filter and a breakdown', { timeout: TEST_TIMEOUT }, async () => {
+    const { context, page, errors } = await openPage(env.browser, { locale: 'en-US' });
+    try {
+      const spec = { period: 'month', return: { event: 'purchase' } };
+      await page.goto(env.server.url + '/cohorts?spec=' + encodeURIComponent(JSON.stringify(spec)));
+      const result = engine(spec);
+      const table = result.tables[0];
+      const r = table.rows.findIndex((row) => row.cells[2]?.complete && row.cells[2].customers > 1);
+      const cell = table.rows[r].cells[2];
+      await page.locator('main table.crm-retention tbody tr').nth(r).locator('button.crm-cell-button').nth(2).click();
+      const panel = page.getByRole('complementary', { name: 'Behind this cell' });
+      await panel.getByRole('button', { name: `Save as segment (${cell.customers.toLocaleString('en-US')} customers)` }).click();
+      const name = panel.getByRole('textbox', { name: 'Segment name' });
+      assert.match(await name.inputValue(), /^Cohort cell: /, 'a proposed name');
+      await name.fill('E2E cohort cell');
+      await panel.getByRole('button', { name: 'Save segment' }).click();
+      await panel.getByText(`Saved segment “E2E cohort cell” with ${cell.customers.toLocaleString('en-US')} customers.`).waitFor();
+
+      // The saved rule, from this browser's storage, counted by the engine: the cell's count.
+      const saved = await page.evaluate(() => {
+        const found = [];
+        for (let i = 0; i < localStorage.length; i++) {
+          const key = localStorage.key(i);
+          if (!key.startsWith('crm-lens:saved:')) continue;
+          const walk = (v) => {
+            if (Array.isArray(v)) v.forEach(walk);
+            else if (v && typeof v === 'object') {
+              if (v.name === 'E2E cohort cell' && v.definition) found.push({ id: v.id, rule: v.definition });
+              else Object.values(v).forEach(walk);
+            }
+          };
+          try { walk(JSON.parse(localStorage.getItem(key))); } catch { /* not ours */ }
+        }
+        return found;
+      });
+      assert.equal(saved.length, 1, 'one saved segment with that name');
+      const { id, rule } = saved[0];
+      const counted = JSON.parse(execFileSync(QUERY_CLI, ['run', '--data', path.join(REPO_ROOT, 'public/demo'), '--query', '-', '--compact'],
+        { input: JSON.stringify({ v: 1, kind: 'segment', rule, include_members: true }), maxBuffer: 64 << 20 }).toString());
+      assert.equal(counted.count, cell.customers, 'the segment’s count equals the cell');
+
+      // Offered at once as a filter: the cell's cohort is then exactly the cell, 100 % in its column.
+      await page.getByRole('combobox', { name: 'Only customers in', exact: true }).selectOption({ label: 'E2E cohort cell' });
+      await eventually(async () => assert.equal(new URL(page.url()).searchParams.get('filter'), `saved:${id}`), { what: 'saved filter in URL', timeout: 10_000 });
+      const filtered = engine({ ...spec, filter: rule });
+      await eventually(async () => assertTableEquals(await readTable(page), filtered), { what: 'saved filter', timeout: 20_000 });
+      assert.equal(filtered.tables[0].rows[r].size, cell.customers);
+      assert.equal(filtered.tables[0].rows[r].cells[2].rate, 1);
+
+      // And as a breakdown against everyone else.
+      await page.getByRole('combobox', { name: 'Only customers in', exact: true }).selectOption({ label: 'All customers' });
+      await page.getByRole('combobox', { name: 'Breakdown', exact: true }).selectOption({ label: 'E2E cohort cell vs everyone else' });
+      await eventually(async () => assert.equal(new URL(page.url()).searchParams.get('versus'), `saved:${id}`), { what: 'saved breakdown in URL', timeout: 10_000 });
+      const split = engine({ ...spec, breakdown: versus('E2E cohort cell', rule) });
+      await eventually(async () => {
+        assertTableEquals(await readTable(page, 0), split, 0);
+        assertTableEquals(await readTable(page, 1), split, 1);
+      }, { what: 'saved breakdown', timeout: 20_000 });
+      // A reload keeps it (the saved list is read again from this browser).
+      await page.reload();
+      await eventually(async () => assertTableEquals(await readTable(page, 1), split, 1), { what: 'saved breakdown after reload', timeout: 60_000 });
+      assertNoErrors(errors, 'save as segment');
+    } finally {
+      await context.close();
     }
   });
 });
