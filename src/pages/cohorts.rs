@@ -451,8 +451,10 @@ fn CohortsView(data: Arc<Dataset>) -> impl IntoView {
                         column: result.columns.get(k)?.clone(),
                         column_index: k,
                     };
+                    // Untracked: saving this cell as a segment re-reads the saved list, and that
+                    // must not rebuild the panel (its "saved" confirmation would be lost).
                     let customers = saved_rules
-                        .with(|saved| run_cell(&data, &app, &view, cell, saved))
+                        .with_untracked(|saved| run_cell(&data, &app, &view, cell, saved))
                         .map_err(|e| e.to_string());
                     Some(view! {
                         <CellExplainer story customers store=data.clone() on_close=Callback::new(move |_| selected.set(None))/>
