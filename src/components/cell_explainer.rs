@@ -7,11 +7,13 @@ use leptos::prelude::*;
 
 use crate::app::use_settings;
 use crate::components::download::download_text;
+use crate::components::SaveAsSegment;
 use crate::engine::query::CellCustomers;
 use crate::engine::retention::{Counting, RetentionSpec};
 use crate::engine::{Period, Store};
 use crate::export::excel_csv;
-use crate::i18n::labels::{cohort_in_words, column_label};
+use crate::i18n::cohorts_texts::cohorts_texts;
+use crate::i18n::labels::{cohort_in_words, cohort_short, column_label};
 use crate::i18n::{event_label, fill, format};
 
 /// Customers listed on screen; the CSV has them all.
@@ -143,6 +145,16 @@ pub fn CellExplainer(
         excel_csv(&header, lines)
     };
     let empty = customers.count == 0;
+    // Exactly these customers, as a segment whose live count is the cell's.
+    let ids: Vec<String> = customers.customers.iter().map(|c| c.id.clone()).collect();
+    let segment_name = fill(
+        cohorts_texts(locale).cell_segment_name,
+        &[&format!(
+            "{} · {}",
+            cohort_short(story.period, story.cohort_start, locale),
+            column_label(t, story.period, &story.column)
+        )],
+    );
     view! {
         <aside class="crm-card crm-explainer" aria-labelledby="crm-explainer-title">
             <div class="crm-explainer-head">
@@ -168,9 +180,12 @@ pub fn CellExplainer(
                         </table>
                     </div>
                     {(more > 0).then(|| view! { <p>{fill(t.more_not_shown, &[&format::count(more)])}</p> })}
-                    <button type="button" class="crm-button" on:click=move |_| {
-                        let _ = download_text("crm-lens-cell.csv", "text/csv;charset=utf-8", &csv);
-                    }>{t.download_csv}</button>
+                    <div class="crm-actions">
+                        <button type="button" class="crm-button" on:click=move |_| {
+                            let _ = download_text("crm-lens-cell.csv", "text/csv;charset=utf-8", &csv);
+                        }>{t.download_csv}</button>
+                    </div>
+                    <SaveAsSegment ids=Signal::stored(ids) default_name=Signal::stored(segment_name)/>
                 }.into_any()
             }}
         </aside>

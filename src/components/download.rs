@@ -28,7 +28,9 @@ pub fn download_svg_as_png(
         .and_then(|w| w.document())
         .ok_or("no document")?;
     // A fixed size and a white background: a PNG pasted into slides should not be transparent.
-    let sized = svg.replacen(
+    // Charts scale to their container (`width="100%"`): a second width attribute would make the
+    // SVG invalid and the image would never load.
+    let sized = svg.replacen(r#" width="100%""#, "", 1).replacen(
         "<svg ",
         &format!(
             r#"<svg width="{}" height="{}" style="background:#fff" "#,

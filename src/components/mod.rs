@@ -12,6 +12,7 @@ pub mod lifecycle_view;
 pub mod page_header;
 pub mod paths_view;
 pub mod relationship_view;
+pub mod retention_answer;
 pub mod retention_controls;
 pub mod retention_table;
 pub mod rfm_grid;

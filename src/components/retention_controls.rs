@@ -9,20 +9,25 @@ use leptos::prelude::*;
 use crate::app::use_settings;
 use crate::components::segment_filter_select::SegmentFilterSelect;
 use crate::components::EventFilterPicker;
-use crate::engine::filter::{EventFilter, ValueTest, ANY_ACTIVITY};
+use crate::engine::filter::{EventFilter, ANY_ACTIVITY};
+use crate::engine::promotions::{latest_promotion, Promotion};
 use crate::engine::retention::{
     CohortType, Counting, MeanKind, PercentOf, RetentionSpec, Windows, SIGNUP,
 };
+use crate::engine::segment_templates::templates;
 use crate::engine::{population::Breakdown, Period};
-use crate::i18n::event_label;
+use crate::i18n::cohorts_texts::cohorts_texts;
+use crate::i18n::{event_label, fill, format, template_name};
 use crate::model::Meta;
-use crate::state::cohort_view::{format_brackets, parse_brackets, CohortView, Compare, Measure};
+use crate::state::cohort_view::{
+    format_brackets, parse_brackets, CohortView, Compare, Measure, SegmentRef,
+};
 
 /// Applies a select's chosen key to the view.
 type SetOption = Arc<dyn Fn(&mut CohortView, &str) + Send + Sync>;
 
-/// The presets a marketer starts from.
-pub fn presets() -> Vec<(&'static str, CohortView)> {
+/// The presets a marketer starts from; `promotion` is the coupon of the last promotion, if any.
+pub fn presets(promotion: Option<&str>) -> Vec<(&'static str, CohortView)> {
     let weekly = CohortView::default();
     let repeat = CohortView {
         spec: RetentionSpec {
@@ -41,25 +46,19 @@ pub fn presets() -> Vec<(&'static str, CohortView)> {
         measure: Measure::CumulativeRevenue,
         ..CohortView::default()
     };
-    let promotion = CohortView {
+    // "Do customers from the last promotion come back more often than others?"
+    let promotion = promotion.map(|code| CohortView {
         spec: RetentionSpec {
-            start: EventFilter::of("purchase").with("coupon", ValueTest::Exists),
             return_event: EventFilter::of("purchase"),
             period: Period::Month,
-            breakdown: Some(Breakdown::Attribute {
-                attribute: "channel".into(),
-                limit: 6,
-            }),
             ..RetentionSpec::default()
         },
+        versus: Some(SegmentRef::Coupon(code.to_owned())),
         ..CohortView::default()
-    };
-    vec![
-        ("weekly", weekly),
-        ("repeat", repeat),
-        ("revenue", revenue),
-        ("promotion", promotion),
-    ]
+    });
+    let mut out = vec![("weekly", weekly), ("repeat", repeat), ("revenue", revenue)];
+    out.extend(promotion.map(|p| ("promotion", p)));
+    out
 }
 
 /// Event choices for start and return pickers, from the data's meta.
@@ -82,6 +81,11 @@ pub fn RetentionControls(
     #[prop(into)] view: Signal<CohortView>,
     on_change: Callback<CohortView>,
     meta: Arc<Meta>,
+    /// Coupons used in the data, the most recent first.
+    promotions: Arc<Vec<Promotion>>,
+    /// Saved segments (id, name) for the breakdown and the filter.
+    #[prop(into)]
+    saved: Signal<Vec<(String, String)>>,
 ) -> impl IntoView {
     let app = use_settings();
     let properties: Arc<BTreeMap<String, Vec<String>>> = Arc::new(
@@ -130,14 +134,19 @@ pub fn RetentionControls(
         let v = view.get();
         let start_events = event_choices(&meta, t, true);
         let return_events = event_choices(&meta, t, false);
-        let preset_buttons = presets()
+        let ct = cohorts_texts(app.locale.get());
+        let latest = latest_promotion(&promotions).map(|p| p.code.clone());
+        let preset_buttons = presets(latest.as_deref())
             .into_iter()
             .map(|(id, preset)| {
                 let label = match id {
-                    "weekly" => t.preset_weekly_activity,
-                    "repeat" => t.preset_repeat_purchase,
-                    "revenue" => t.preset_revenue,
-                    _ => t.preset_promotion,
+                    "weekly" => t.preset_weekly_activity.to_owned(),
+                    "repeat" => t.preset_repeat_purchase.to_owned(),
+                    "revenue" => t.preset_revenue.to_owned(),
+                    _ => fill(
+                        ct.preset_last_promotion,
+                        &[latest.as_deref().unwrap_or_default()],
+                    ),
                 };
                 let pressed = view.get_untracked() == preset;
                 view! {
@@ -173,8 +182,9 @@ pub fn RetentionControls(
             MeanKind::Simple => "simple",
             MeanKind::None => "none",
         };
-        let breakdown_value = match &v.spec.breakdown {
-            Some(Breakdown::Attribute { attribute, .. }) => attribute.clone(),
+        let breakdown_value = match (&v.versus, &v.spec.breakdown) {
+            (Some(segment), _) => format!("vs:{}", segment.key()),
+            (None, Some(Breakdown::Attribute { attribute, .. })) => format!("attr:{attribute}"),
             _ => String::new(),
         };
         let number_input = |label: &'static str,
@@ -208,13 +218,40 @@ pub fn RetentionControls(
                 </label>
             }
         };
-        let breakdown_options = std::iter::once((String::new(), t.breakdown_none.to_owned()))
-            .chain(attributes.iter().map(|a| (a.clone(), a.clone())))
-            .map(|(key, label)| {
-                let selected = key == breakdown_value;
-                view! { <option value=key selected=selected>{label}</option> }
+        let locale = app.locale.get();
+        let zone = app.zone.get();
+        let option = |key: String, label: String| {
+            let selected = key == breakdown_value;
+            view! { <option value=key selected=selected>{label}</option> }
+        };
+        let group = |label: &'static str, options: Vec<(String, String)>| {
+            (!options.is_empty()).then(|| {
+                let options = options
+                    .into_iter()
+                    .map(|(k, l)| option(k, l))
+                    .collect_view();
+                view! { <optgroup label=label>{options}</optgroup> }
             })
-            .collect_view();
+        };
+        let versus = |segment: SegmentRef, name: String| {
+            (
+                format!("vs:{}", segment.key()),
+                fill(ct.versus_option, &[&name]),
+            )
+        };
+        let breakdown_options = view! {
+            {option(String::new(), t.breakdown_none.to_owned())}
+            {group(ct.breakdown_by_attribute, attributes.iter().map(|a| (format!("attr:{a}"), a.clone())).collect())}
+            {group(ct.breakdown_by_coupon, promotions.iter().map(|p| {
+                let label = fill(ct.coupon_option, &[&p.code, &format::count(p.customers),
+                    &format::date(zone.date(p.first), locale), &format::date(zone.date(p.last), locale)]);
+                (format!("vs:coupon:{}", p.code), label)
+            }).collect())}
+            {group(ct.breakdown_by_template, templates().into_iter()
+                .map(|tpl| versus(SegmentRef::Template(tpl.id.to_owned()), template_name(t, tpl.id))).collect())}
+            {group(ct.breakdown_by_saved, saved.get().into_iter()
+                .map(|(id, name)| versus(SegmentRef::Saved(id), name)).collect())}
+        };
         let spec_start = Signal::derive(move || view.get().spec.start);
         let spec_return = Signal::derive(move || view.get().spec.return_event);
         view! {
@@ -276,11 +313,15 @@ pub fn RetentionControls(
                             <span>{t.breakdown}</span>
                             <select aria-label=t.breakdown on:change=move |ev| {
                                 let key = event_target_value(&ev);
-                                edit(&move |v| v.spec.breakdown = (!key.is_empty()).then(|| Breakdown::Attribute { attribute: key.clone(), limit: 6 }));
+                                edit(&move |v| {
+                                    v.versus = key.strip_prefix("vs:").and_then(SegmentRef::parse);
+                                    v.spec.breakdown = key.strip_prefix("attr:").map(|a| Breakdown::Attribute { attribute: a.to_owned(), limit: 6 });
+                                });
                             }>{breakdown_options}</select>
                         </label>
-                        <SegmentFilterSelect value=Signal::derive(move || view.get().filter)
-                            on_change=Callback::new(move |id: Option<String>| edit(&move |v| v.filter = id.clone()))/>
+                        <SegmentFilterSelect value=Signal::derive(move || view.get().filter.map(|s| s.key()))
+                            saved=saved
+                            on_change=Callback::new(move |key: Option<String>| edit(&move |v| v.filter = key.as_deref().and_then(SegmentRef::parse)))/>
                         {select(t.compare_with, vec![("off", t.compare_off), ("counting", t.compare_counting), ("cohort", t.compare_cohort), ("windows", t.compare_windows)],
                             Signal::stored(v.compare.key()), Arc::new(|v, k| v.compare = Compare::parse(k).unwrap_or_default()))}
                     </fieldset>

@@ -111,7 +111,8 @@ pub fn RetentionTable(
                         let incomplete = !cell.complete;
                         let here = (table_index, r, k);
                         view! {
-                            <td class="crm-num crm-heat" class:crm-incomplete=incomplete style=shade>
+                            <td class="crm-num crm-heat" class:crm-incomplete=incomplete style=shade
+                                data-value=value.map(|v| v.to_string())>
                                 <button type="button" class="crm-cell-button" title=description.clone()
                                     aria-pressed=move || (selected.get() == Some(here)).to_string()
                                     on:click=move |_| on_open.run(here)>
@@ -156,7 +157,7 @@ pub fn RetentionTable(
                 let text = value
                     .map(|v| format_value(measure, v, &currency, locale))
                     .unwrap_or_else(|| "—".into());
-                view! { <td class="crm-num">{text}</td> }
+                view! { <td class="crm-num" data-value=value.map(|v| v.to_string())>{text}</td> }
             })
             .collect_view();
         view! {

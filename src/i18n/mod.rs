@@ -3,12 +3,14 @@
 //! Texts are fields of one struct, [`Texts`], with one value per language: a text missing in
 //! either language is a compile error, not a blank label.
 
+pub mod cohorts_texts;
 mod en;
 pub mod format;
 pub mod journeys_texts;
 mod ko;
 pub mod kpi_text;
 pub mod labels;
+pub mod retention_answer;
 pub mod sync_texts;
 mod texts;
 

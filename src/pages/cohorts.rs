@@ -11,18 +11,23 @@ use crate::app::{use_settings, AppSettings};
 use crate::charts::retention_curves::{retention_curves_svg, CurveSeries, RetentionCurves};
 use crate::components::cell_explainer::{CellExplainer, CellStory};
 use crate::components::download::{download_svg_as_png, download_text};
+use crate::components::retention_answer::RetentionAnswer;
 use crate::components::retention_controls::RetentionControls;
 use crate::components::retention_table::{cell_value, CellRef, RetentionTable};
 use crate::components::{PageHeader, WithDataset};
+use crate::engine::promotions::{buyers_rule, promotions, versus_the_rest};
 use crate::engine::query::{Analysis, CellCustomers, QueryResult, RetentionCellSpec};
 use crate::engine::retention::{RetentionResult, RetentionSpec};
+use crate::engine::segment_rule::Rule;
 use crate::engine::segment_templates::template;
 use crate::engine::QueryError;
 use crate::export::excel_csv;
+use crate::i18n::cohorts_texts::cohorts_texts;
 use crate::i18n::labels::{cohort_short, column_label};
-use crate::i18n::{event_label, fill, format};
-use crate::state::cohort_view::{CohortView, Measure};
-use crate::sync::{dataset::run_query, Dataset};
+use crate::i18n::{event_label, fill, format, template_name};
+use crate::model::DefinitionKind;
+use crate::state::cohort_view::{CohortView, Measure, SegmentRef};
+use crate::sync::{dataset::run_query, use_definitions, Dataset};
 
 #[component]
 pub fn Cohorts() -> impl IntoView {
@@ -35,14 +40,59 @@ pub fn Cohorts() -> impl IntoView {
     }
 }
 
+/// A saved segment as the page uses it: id, name and rule.
+pub type SavedRule = (String, String, Rule);
+
+/// The rule and the display name of a segment named in the URL.
+fn resolve_segment(
+    segment: &SegmentRef,
+    app: &AppSettings,
+    saved: &[SavedRule],
+) -> Result<(String, Rule), QueryError> {
+    let t = app.t();
+    let ct = cohorts_texts(app.locale.get_untracked());
+    match segment {
+        SegmentRef::Template(id) => template(id)
+            .map(|tpl| (template_name(t, tpl.id), tpl.rule))
+            .ok_or_else(|| QueryError::invalid("filter", id.clone())),
+        SegmentRef::Coupon(code) => Ok((fill(ct.coupon_buyers, &[code]), buyers_rule(code))),
+        SegmentRef::Saved(id) => saved
+            .iter()
+            .find(|(sid, _, _)| sid == id)
+            .map(|(_, name, rule)| (name.clone(), rule.clone()))
+            .ok_or_else(|| QueryError::invalid("segment", fill(ct.saved_missing, &[id]))),
+    }
+}
+
+/// The filter rule and the spec with the segment breakdown put in, as the engine takes them.
+fn effective(
+    app: &AppSettings,
+    view: &CohortView,
+    spec: &RetentionSpec,
+    saved: &[SavedRule],
+) -> Result<(Option<Rule>, RetentionSpec), QueryError> {
+    let filter = match &view.filter {
+        Some(segment) => Some(resolve_segment(segment, app, saved)?.1),
+        None => None,
+    };
+    let mut spec = spec.clone();
+    if let Some(segment) = &view.versus {
+        let (label, rule) = resolve_segment(segment, app, saved)?;
+        let others = cohorts_texts(app.locale.get_untracked()).everyone_else;
+        spec.breakdown = Some(versus_the_rest(&label, rule, others));
+    }
+    Ok((filter, spec))
+}
+
 fn run_retention(
     data: &Dataset,
     app: &AppSettings,
     view: &CohortView,
     spec: &RetentionSpec,
+    saved: &[SavedRule],
 ) -> Result<RetentionResult, QueryError> {
-    let filter = view.filter.as_deref().and_then(template).map(|t| t.rule);
-    match run_query(data, app, filter, Analysis::Retention(spec.clone()))? {
+    let (filter, spec) = effective(app, view, spec, saved)?;
+    match run_query(data, app, filter, Analysis::Retention(spec))? {
         QueryResult::Retention(result) => Ok(result),
         _ => Err(QueryError::invalid("", "unexpected result kind")),
     }
@@ -53,15 +103,16 @@ fn run_cell(
     app: &AppSettings,
     view: &CohortView,
     cell: CellRef,
+    saved: &[SavedRule],
 ) -> Result<CellCustomers, QueryError> {
     let (table, row, column) = cell;
+    let (filter, retention) = effective(app, view, &view.spec, saved)?;
     let spec = RetentionCellSpec {
-        retention: view.spec.clone(),
+        retention,
         table,
         row,
         column,
     };
-    let filter = view.filter.as_deref().and_then(template).map(|t| t.rule);
     match run_query(data, app, filter, Analysis::RetentionCell(spec))? {
         QueryResult::RetentionCell(customers) => Ok(customers),
         _ => Err(QueryError::invalid("", "unexpected result kind")),
@@ -229,6 +280,31 @@ fn CohortsView(data: Arc<Dataset>) -> impl IntoView {
             },
         );
     });
+    // Saved segments (id, name, rule), read again after every save or delete; a definition that
+    // is not a readable segment rule is left out.
+    let defs = use_definitions();
+    let saved_list = LocalResource::new(move || {
+        defs.changed.track();
+        async move { defs.list(DefinitionKind::Segment).await }
+    });
+    let saved_rules: Signal<Vec<SavedRule>> = Signal::derive(move || {
+        let Some(Ok(list)) = saved_list.get() else {
+            return Vec::new();
+        };
+        list.into_iter()
+            .filter_map(|d| {
+                let rule = serde_json::from_value::<Rule>(d.definition).ok()?;
+                Some((d.id, d.name, rule))
+            })
+            .collect()
+    });
+    let saved_names = Signal::derive(move || {
+        saved_rules
+            .get()
+            .into_iter()
+            .map(|(id, name, _)| (id, name))
+            .collect::<Vec<_>>()
+    });
     let selected: RwSignal<Option<CellRef>> = RwSignal::new(None);
     // A new definition closes the explainer: its cell may no longer exist.
     Effect::new(move |_| {
@@ -242,7 +318,8 @@ fn CohortsView(data: Arc<Dataset>) -> impl IntoView {
             let view = view_state.get();
             app.zone.track();
             app.week_start.track();
-            run_retention(&data, &app, &view, &view.spec)
+            app.locale.track();
+            saved_rules.with(|saved| run_retention(&data, &app, &view, &view.spec, saved))
         })
     };
     let compared = {
@@ -251,12 +328,14 @@ fn CohortsView(data: Arc<Dataset>) -> impl IntoView {
             let view = view_state.get();
             app.zone.track();
             app.week_start.track();
+            app.locale.track();
             view.compare
                 .flip(&view.spec)
-                .map(|b| run_retention(&data, &app, &view, &b))
+                .map(|b| saved_rules.with(|saved| run_retention(&data, &app, &view, &b, saved)))
         })
     };
     let meta = Arc::new(data.store.meta.clone());
+    let promotions = Arc::new(promotions(&data.store));
     let currency = app.currency(&data.store.meta.currency);
 
     let results = {
@@ -372,7 +451,11 @@ fn CohortsView(data: Arc<Dataset>) -> impl IntoView {
                         column: result.columns.get(k)?.clone(),
                         column_index: k,
                     };
-                    let customers = run_cell(&data, &app, &view, cell).map_err(|e| e.to_string());
+                    // Untracked: saving this cell as a segment re-reads the saved list, and that
+                    // must not rebuild the panel (its "saved" confirmation would be lost).
+                    let customers = saved_rules
+                        .with_untracked(|saved| run_cell(&data, &app, &view, cell, saved))
+                        .map_err(|e| e.to_string());
                     Some(view! {
                         <CellExplainer story customers store=data.clone() on_close=Callback::new(move |_| selected.set(None))/>
                     })
@@ -382,7 +465,12 @@ fn CohortsView(data: Arc<Dataset>) -> impl IntoView {
                 Ok(b) => view! { <RetentionDifference a=result.clone() b measure=view.measure/> }.into_any(),
                 Err(err) => view! { <p role="alert" class="crm-notice crm-notice-error">{fill(t.spec_error, &[&err.to_string()])}</p> }.into_any(),
             });
+            let answer = view! {
+                <RetentionAnswer result=result.clone() value=view.measure != Measure::Customers
+                    return_event=event_label(t, &view.spec.return_event.event) currency=currency.clone()/>
+            };
             view! {
+                {answer}
                 <div class="crm-actions">
                     <button type="button" class="crm-button" on:click=move |_| {
                         let _ = download_text("crm-lens-retention.csv", "text/csv;charset=utf-8", &csv);
@@ -404,7 +492,7 @@ fn CohortsView(data: Arc<Dataset>) -> impl IntoView {
                 <p class="crm-notice" role="status">{fill(app.t().settings_warnings, &[])}{format!(" {}", ignored.join(", "))}</p>
             })
         }}
-        <RetentionControls view=view_state on_change=set_view meta=meta/>
+        <RetentionControls view=view_state on_change=set_view meta=meta promotions=promotions saved=saved_names/>
         {results}
     }
 }
@@ -466,7 +554,7 @@ fn RetentionDifference(a: RetentionResult, b: RetentionResult, measure: Measure)
             <h2 id="crm-compare-title">{t.compare_title}</h2>
             <p>{t.compare_intro}</p>
             <div class="crm-table-wrap" tabindex="0" role="region" aria-label=t.difference>
-                <table class="crm-table crm-retention">
+                <table class="crm-table crm-retention crm-difference">
                     <caption>{t.difference}</caption>
                     <thead>
                         <tr>

@@ -99,12 +99,47 @@ impl Compare {
     }
 }
 
+/// A segment named in the URL: a DOMAIN template, a saved segment, or the buyers of a coupon.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SegmentRef {
+    /// `engine::segment_templates` id, written as is (`vip_revenue`).
+    Template(String),
+    /// A saved definition's id, written `saved:ID`.
+    Saved(String),
+    /// Customers who bought with a coupon code, written `coupon:CODE`.
+    Coupon(String),
+}
+
+impl SegmentRef {
+    pub fn parse(key: &str) -> Option<SegmentRef> {
+        let non_empty = |s: &str| (!s.trim().is_empty()).then(|| s.to_owned());
+        if let Some(id) = key.strip_prefix("saved:") {
+            non_empty(id).map(SegmentRef::Saved)
+        } else if let Some(code) = key.strip_prefix("coupon:") {
+            non_empty(code).map(SegmentRef::Coupon)
+        } else {
+            crate::engine::segment_templates::template(key)
+                .map(|t| SegmentRef::Template(t.id.to_owned()))
+        }
+    }
+
+    pub fn key(&self) -> String {
+        match self {
+            SegmentRef::Template(id) => id.clone(),
+            SegmentRef::Saved(id) => format!("saved:{id}"),
+            SegmentRef::Coupon(code) => format!("coupon:{code}"),
+        }
+    }
+}
+
 /// Everything the Cohorts page shows, as in its URL.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CohortView {
     pub spec: RetentionSpec,
-    /// A segment template id (`engine::segment_templates`): only its members are analysed.
-    pub filter: Option<String>,
+    /// Only this segment's members are analysed.
+    pub filter: Option<SegmentRef>,
+    /// Breakdown by segment: its members against everyone else (then `spec.breakdown` is `None`).
+    pub versus: Option<SegmentRef>,
     pub measure: Measure,
     pub compare: Compare,
 }
@@ -114,6 +149,7 @@ pub const SPEC: &str = "spec";
 pub const FILTER: &str = "filter";
 pub const SHOW: &str = "show";
 pub const COMPARE: &str = "compare";
+pub const VERSUS: &str = "versus";
 
 impl CohortView {
     /// Reads the view from URL parameters. Anything unreadable falls back to its default and is
@@ -127,12 +163,17 @@ impl CohortView {
                 Err(_) => ignored.push(SPEC),
             }
         }
-        if let Some(id) = param(FILTER) {
-            if crate::engine::segment_templates::template(&id).is_some() {
-                view.filter = Some(id);
-            } else {
-                ignored.push(FILTER);
+        for (name, slot) in [(FILTER, &mut view.filter), (VERSUS, &mut view.versus)] {
+            if let Some(key) = param(name) {
+                match SegmentRef::parse(&key) {
+                    Some(segment) => *slot = Some(segment),
+                    None => ignored.push(name),
+                }
             }
+        }
+        if view.versus.is_some() {
+            // One breakdown at a time: the segment wins.
+            view.spec.breakdown = None;
         }
         if let Some(key) = param(SHOW) {
             match Measure::parse(&key) {
@@ -156,8 +197,11 @@ impl CohortView {
             let url = UrlSpec::of(&self.spec);
             params.push((SPEC, serde_json::to_string(&url).unwrap_or_default()));
         }
-        if let Some(id) = &self.filter {
-            params.push((FILTER, id.clone()));
+        if let Some(segment) = &self.filter {
+            params.push((FILTER, segment.key()));
+        }
+        if let Some(segment) = &self.versus {
+            params.push((VERSUS, segment.key()));
         }
         if self.measure != Measure::default() {
             params.push((SHOW, self.measure.key().to_owned()));
@@ -334,7 +378,8 @@ mod tests {
                 brackets: Some(vec![[1, 3], [4, 7]]),
                 ..RetentionSpec::default()
             },
-            filter: Some("vip_revenue".into()),
+            filter: Some(SegmentRef::Template("vip_revenue".into())),
+            versus: Some(SegmentRef::Coupon("FLASH50".into())),
             measure: Measure::CumulativeRevenue,
             compare: Compare::Windows,
         };
@@ -360,6 +405,30 @@ mod tests {
         });
         assert_eq!(view, CohortView::default());
         assert_eq!(ignored, [SPEC, FILTER, SHOW]);
+    }
+
+    #[test]
+    fn segment_references_round_trip_and_unknown_ones_are_ignored() {
+        for key in ["vip_revenue", "saved:s-12", "coupon:FLASH50"] {
+            assert_eq!(
+                SegmentRef::parse(key).map(|s| s.key()),
+                Some(key.to_owned())
+            );
+        }
+        assert_eq!(SegmentRef::parse("saved:"), None);
+        assert_eq!(SegmentRef::parse("no_such_template"), None);
+        let (view, ignored) = CohortView::from_params(|k| match k {
+            SPEC => Some("{\"breakdown\":{\"by\":\"attribute\",\"attribute\":\"channel\"}}".into()),
+            VERSUS => Some("saved:abc".into()),
+            FILTER => Some("coupon:".into()),
+            _ => None,
+        });
+        assert_eq!(view.versus, Some(SegmentRef::Saved("abc".into())));
+        assert_eq!(
+            view.spec.breakdown, None,
+            "the segment breakdown replaces the attribute one"
+        );
+        assert_eq!(ignored, [FILTER]);
     }
 
     #[test]
