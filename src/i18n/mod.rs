@@ -3,6 +3,7 @@
 //! Texts are fields of one struct, [`Texts`], with one value per language: a text missing in
 //! either language is a compile error, not a blank label.
 
+pub mod dashboard_texts;
 mod en;
 pub mod format;
 mod ko;

@@ -3,3 +3,4 @@
 //! address or triggers a save.
 
 pub mod cohort_view;
+pub mod kpi_links;

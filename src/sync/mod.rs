@@ -5,6 +5,7 @@ pub mod dataset;
 pub mod error;
 pub mod http;
 pub mod loader;
+pub mod marketing_costs;
 
 pub use dataset::{provide_dataset, use_dataset, Dataset, DatasetContext};
 pub use error::SyncError;
