@@ -254,7 +254,7 @@ pub fn ClvView(data: Arc<Dataset>) -> impl IntoView {
                         </select>
                     </label>
                 </div>
-                <div class="crm-table-wrap">
+                <div class="crm-table-wrap" tabindex="0" role="region" aria-label=d.clv_list_caption>
                     <table class="crm-table crm-clv-customers">
                         <caption>{d.clv_list_caption}</caption>
                         <thead>

@@ -23,7 +23,7 @@ const DEMO_SPEND: [(&str, f64); 5] = [
     ("naver_search", 4_500_000.0),
     ("kakao_ad", 3_800_000.0),
     ("instagram", 3_200_000.0),
-    ("coupon_event", 2_600_000.0),
+    ("coupon_event", 4_000_000.0),
     ("referral", 600_000.0),
 ];
 
@@ -245,7 +245,7 @@ pub fn LtvCacView(
             .collect_view();
         let total = row(&result.total, d.ltv_total.to_owned(), true);
         view! {
-            <div class="crm-table-wrap">
+            <div class="crm-table-wrap" tabindex="0" role="region" aria-label=d.ltv_result_caption>
                 <table class="crm-table crm-ltv-table">
                     <caption>{d.ltv_result_caption}</caption>
                     <thead>
@@ -284,7 +284,7 @@ pub fn LtvCacView(
             <details class="crm-rfm-editor">
                 <summary>{move || dashboard_texts(app.locale.get()).ltv_costs_caption}</summary>
                 <p class="crm-intro">{note}</p>
-                <div class="crm-table-wrap">
+                <div class="crm-table-wrap" tabindex="0" role="region" aria-label=move || dashboard_texts(app.locale.get()).ltv_costs_caption>
                     <table class="crm-table crm-cost-table">
                         <caption>{move || dashboard_texts(app.locale.get()).ltv_costs_caption}</caption>
                         <thead>

@@ -182,7 +182,7 @@ pub fn RenewalRadar(
         );
         view! {
             {chart}
-            <div class="crm-table-wrap">
+            <div class="crm-table-wrap" tabindex="0" role="region" aria-label=d.renewal_caption>
                 <table class="crm-table crm-renewal-table">
                     <caption>{d.renewal_caption}</caption>
                     <thead>

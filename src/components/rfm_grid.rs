@@ -96,7 +96,8 @@ pub fn RfmGrid(data: Arc<Dataset>, spec: RwSignal<RfmSpec>) -> impl IntoView {
                             Shade::Customers => format::count(cell.customers),
                             Shade::Revenue => format::money_compact(cell.monetary, &currency, locale),
                         };
-                        let action = fill(d.rfm_show_members, &[&label]);
+                        // The visible number leads the name (WCAG 2.5.3, label in name).
+                        let action = format!("{shown} — {}", fill(d.rfm_show_members, &[&label]));
                         view! {
                             <td class="crm-num crm-heat" style=format!("--crm-shade:{level:.3}") title=label>
                                 <button type="button" class="crm-cell-button" aria-label=action

@@ -116,7 +116,7 @@ pub fn RfmTransitionsView(
         view! {
             {headline}
             <p class="crm-intro">{fill(d.rfm_moves_intro, &[&from_text, &format::date(today, locale)])}</p>
-            <div class="crm-table-wrap">
+            <div class="crm-table-wrap" tabindex="0" role="region" aria-label=d.rfm_moves_title>
                 <table class="crm-table crm-rfm-moves">
                     <caption>{d.rfm_moves_title}</caption>
                     <thead><tr><th scope="col">{d.rfm_moves_then_now}</th>{header}</tr></thead>
