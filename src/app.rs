@@ -16,6 +16,7 @@ use crate::config::{self, DataSource, Settings, SettingsLayer};
 use crate::engine::{WeekStart, Zone};
 use crate::i18n::{Locale, Texts};
 use crate::pages::{Cohorts, Customers, Dashboard, Journeys, NotFound, Segments, SettingsPage};
+use crate::sync::provide_definitions;
 use crate::sync::{http::get_bytes, provide_dataset, use_dataset, SyncError};
 
 /// The id of the host element the app mounts into; without one it mounts into `<body>`.
@@ -188,6 +189,7 @@ pub fn App(settings: Settings, app_base: String) -> impl IntoView {
     };
     provide_context(app);
     let dataset = provide_dataset(settings.source.clone(), app_base);
+    provide_definitions(&settings.source);
 
     // Without a configured zone, report in the dataset's own zone once it is known.
     let zone_configured = settings.zone.is_some();

@@ -15,6 +15,7 @@ pub mod export;
 pub mod i18n;
 pub mod model;
 pub mod state;
+pub mod sync_policy;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod demo;

@@ -29,3 +29,7 @@ pub use figures::{Figure, Figures};
 pub use page_header::PageHeader;
 pub use share_cells::ShareCells;
 pub use with_dataset::WithDataset;
+pub mod definition_bar;
+pub mod save_as_segment;
+pub use definition_bar::DefinitionBar;
+pub use save_as_segment::SaveAsSegment;

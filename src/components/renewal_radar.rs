@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use crate::app::use_settings;
 use crate::charts::renewal_timeline::{renewal_timeline_svg, RenewalTimeline, TimelinePoint};
 use crate::components::download::download_text;
+use crate::components::save_as_segment::SaveAsSegment;
 use crate::engine::query::{Analysis, QueryResult};
 use crate::engine::renewal::{RenewalResult, RenewalSpec};
 use crate::engine::QueryError;
@@ -180,6 +181,8 @@ pub fn RenewalRadar(
                 ]
             }),
         );
+        let at_risk = r.at_risk_customers.clone();
+        let segment_name = fill(d.renewal_segment_name, &[&r.at_risk_within_days.to_string(), &r.from]);
         view! {
             {chart}
             <div class="crm-table-wrap" tabindex="0" role="region" aria-label=d.renewal_caption>
@@ -205,6 +208,7 @@ pub fn RenewalRadar(
                     let _ = download_text("crm-lens-renewals.csv", "text/csv;charset=utf-8", &csv);
                 }>{d.renewal_csv}</button>
             </div>
+            <SaveAsSegment ids=Signal::derive(move || at_risk.clone()) default_name=Signal::derive(move || segment_name.clone())/>
         }
         .into_any()
     };

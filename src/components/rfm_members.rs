@@ -10,6 +10,7 @@ use leptos::prelude::*;
 
 use crate::app::use_settings;
 use crate::components::download::download_text;
+use crate::components::save_as_segment::SaveAsSegment;
 use crate::engine::query::{Analysis, CustomerList, QueryResult, RfmCustomersSpec};
 use crate::engine::rfm::{RfmSegmentDef, RfmSpec, NO_PURCHASE};
 use crate::engine::QueryError;
@@ -108,6 +109,8 @@ pub fn RfmMembers(
             }),
         );
         let more = list.count.saturating_sub(SHOWN);
+        let ids = list.customers.clone();
+        let segment_name = format!("RFM {title}");
         let file = format!("crm-lens-rfm-{}.csv", title.replace([' ', '/'], "-"));
         Some(
             view! {
@@ -121,6 +124,7 @@ pub fn RfmMembers(
                     <button type="button" class="crm-button" on:click=move |_| {
                         let _ = download_text(&file, "text/csv;charset=utf-8", &csv);
                     }>{t.download_csv}</button>
+                    <SaveAsSegment ids=Signal::derive(move || ids.clone()) default_name=Signal::derive(move || segment_name.clone())/>
                 </aside>
             }
             .into_any(),

@@ -59,7 +59,7 @@ use super::population::{includes, CustomerSet};
 use super::query::{QueryError, QueryErrorKind};
 use super::segment_rule::{
     Aggregate, AttributeTest, CompareOp, Comparison, Rule, Window, ATTR_CONSENT_PREFIX,
-    ATTR_CREATED_AT, ATTR_EMAIL, ATTR_NAME, ATTR_PHONE,
+    ATTR_CREATED_AT, ATTR_EMAIL, ATTR_ID, ATTR_NAME, ATTR_PHONE,
 };
 use super::store::{AttrValue, CustomerIx, Store, NO_TEXT};
 use super::time::{parse_date_or_timestamp, Context, Zone, DAY};
@@ -339,6 +339,7 @@ enum AttributeSource {
     /// A date column resolved in the query's zone: index into the compiled rule's dates.
     Dates(usize),
     CreatedAt,
+    Id,
     Name,
     Email,
     Phone,
@@ -405,7 +406,9 @@ impl Check {
         match (self, value) {
             (_, AttributeValue::Missing) => false,
             (Check::Exists, _) => true,
-            (Check::TextIn(texts), AttributeValue::Text(t)) => texts.iter().any(|x| x == t),
+            (Check::TextIn(texts), AttributeValue::Text(t)) => {
+                texts.binary_search_by(|x| x.as_str().cmp(t)).is_ok()
+            }
             (Check::NumberIn(numbers), AttributeValue::Number(n)) => numbers.contains(&n),
             (Check::BoolIn(bools), AttributeValue::Bool(b)) => bools.contains(&b),
             (Check::ContainsIgnoringCase(needle), AttributeValue::Text(t)) => {
@@ -710,6 +713,7 @@ impl<'a> Compiler<'a> {
     fn resolve_attribute(&self, name: &str) -> Option<(AttributeSource, AttributeType)> {
         let source = match name {
             ATTR_CREATED_AT => (AttributeSource::CreatedAt, AttributeType::Date),
+            ATTR_ID => (AttributeSource::Id, AttributeType::Text),
             ATTR_NAME => (AttributeSource::Name, AttributeType::Text),
             ATTR_EMAIL => (AttributeSource::Email, AttributeType::Text),
             ATTR_PHONE => (AttributeSource::Phone, AttributeType::Text),
@@ -929,7 +933,12 @@ fn literal_check(
                 _ => Err(wrong(i, "text in quotes")),
             })
             .collect::<Result<Vec<_>, _>>()
-            .map(Check::TextIn),
+            .map(|mut texts| {
+                // Sorted for a binary search: a fixed list can hold thousands of ids.
+                texts.sort_unstable();
+                texts.dedup();
+                Check::TextIn(texts)
+            }),
         AttributeType::Number => literals
             .iter()
             .enumerate()
@@ -1233,6 +1242,7 @@ impl Evaluator<'_> {
                 self.dates[slot][customer].map_or(AttributeValue::Missing, AttributeValue::Date)
             }
             AttributeSource::CreatedAt => AttributeValue::Date(customers.created_at[customer]),
+            AttributeSource::Id => AttributeValue::Text(&customers.ids[customer]),
             AttributeSource::Name => AttributeValue::Text(&customers.names[customer]),
             AttributeSource::Email => customers.emails[customer]
                 .as_deref()
@@ -1408,6 +1418,42 @@ mod tests {
             ),
             ["b", "e"],
             "a plain date is local midnight, and the window stops at now"
+        );
+    }
+
+    #[test]
+    fn the_id_attribute_selects_a_fixed_list_of_customers() {
+        assert_eq!(
+            members(
+                r#"{"rule":"attribute","attribute":"$id","op":"in","values":["e","c","zz","c"]}"#
+            ),
+            ["c", "e"]
+        );
+        assert_eq!(
+            members(r#"{"rule":"attribute","attribute":"$id","op":"eq","value":"b"}"#),
+            ["b"]
+        );
+        assert_eq!(
+            members(r#"{"rule":"attribute","attribute":"$id","op":"not_in","values":["a","b"]}"#),
+            ["c", "d", "e"]
+        );
+        assert_eq!(
+            members(r#"{"rule":"attribute","attribute":"$id","op":"in","values":[]}"#),
+            Vec::<String>::new()
+        );
+        let rule = Rule::customer_ids(&["d".to_owned(), "a".to_owned()]);
+        let json = serde_json::to_string(&rule).expect("json");
+        assert_eq!(
+            json,
+            r#"{"rule":"attribute","attribute":"$id","op":"in","values":["d","a"]}"#
+        );
+        assert_eq!(members(&json), ["a", "d"]);
+        // A fixed list combined with behaviour: those of the list who never purchased.
+        assert_eq!(
+            members(
+                r#"{"rule":"all","rules":[{"rule":"attribute","attribute":"$id","op":"in","values":["a","b","e"]},{"rule":"not_performed","event":{"event":"purchase"}}]}"#
+            ),
+            ["b", "e"]
         );
     }
 

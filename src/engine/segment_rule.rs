@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use super::filter::{EventFilter, Literal};
 
+/// Built-in attribute: the customer's id (text), for fixed lists of customers ("save these
+/// customers as a segment": `{"rule":"attribute","attribute":"$id","op":"in","values":[…]}`).
+pub const ATTR_ID: &str = "$id";
 /// Built-in attribute: signup time (a date).
 pub const ATTR_CREATED_AT: &str = "$created_at";
 /// Built-in attribute: the customer's name (text).
@@ -99,6 +102,16 @@ impl Rule {
 
     pub fn none(rules: Vec<Rule>) -> Rule {
         Rule::None { rules }
+    }
+
+    /// Exactly these customers, by id (`$id in [...]`): "save these customers as a segment".
+    pub fn customer_ids(ids: &[String]) -> Rule {
+        Rule::Attribute {
+            attribute: ATTR_ID.to_owned(),
+            test: AttributeTest::In {
+                values: ids.iter().cloned().map(Literal::Text).collect(),
+            },
+        }
     }
 }
 

@@ -9,6 +9,7 @@ pub mod format;
 mod ko;
 pub mod kpi_text;
 pub mod labels;
+pub mod sync_texts;
 mod texts;
 
 use serde::{Deserialize, Serialize};

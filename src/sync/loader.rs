@@ -34,7 +34,7 @@ fn next_page(first_page: &str, cursor: Option<String>) -> Option<String> {
 }
 
 /// Percent-encodes a query value (cursors are opaque to the client).
-fn encode_query(value: &str) -> String {
+pub fn encode_query(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {

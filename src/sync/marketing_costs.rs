@@ -1,7 +1,9 @@
 //! Marketing cost per acquisition channel and month, kept with the saved settings in this
-//! browser's storage (`localStorage`). Pages never touch storage: they call [`load`] and [`save`].
+//! browser's storage (`localStorage`, through [`BrowserStorage`] like the saved definitions). Pages never touch storage: they call [`load`] and [`save`].
 
 use crate::engine::ltv_cac::CostEntry;
+use crate::sync::storage::BrowserStorage;
+use crate::sync_policy::local_definitions::KeyValue;
 
 /// The storage key (versioned, so a later format can migrate).
 pub const KEY: &str = "crm-lens.settings.marketing-costs.v1";
@@ -15,16 +17,14 @@ pub enum CostsProblem {
     Unreadable(String),
 }
 
-fn storage() -> Result<web_sys::Storage, CostsProblem> {
-    web_sys::window()
-        .and_then(|w| w.local_storage().ok().flatten())
-        .ok_or(CostsProblem::Unavailable)
+fn storage() -> Result<BrowserStorage, CostsProblem> {
+    BrowserStorage::open().map_err(|_| CostsProblem::Unavailable)
 }
 
 /// The saved costs; `Ok(None)` when none were saved yet.
 pub fn load() -> Result<Option<Vec<CostEntry>>, CostsProblem> {
     let Some(text) = storage()?
-        .get_item(KEY)
+        .read(KEY)
         .map_err(|_| CostsProblem::Unavailable)?
     else {
         return Ok(None);
@@ -38,6 +38,6 @@ pub fn load() -> Result<Option<Vec<CostEntry>>, CostsProblem> {
 pub fn save(costs: &[CostEntry]) -> Result<(), CostsProblem> {
     let text = serde_json::to_string(costs).map_err(|e| CostsProblem::Unreadable(e.to_string()))?;
     storage()?
-        .set_item(KEY, &text)
+        .write(KEY, &text)
         .map_err(|_| CostsProblem::Unavailable)
 }
