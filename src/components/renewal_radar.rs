@@ -182,7 +182,10 @@ pub fn RenewalRadar(
             }),
         );
         let at_risk = r.at_risk_customers.clone();
-        let segment_name = fill(d.renewal_segment_name, &[&r.at_risk_within_days.to_string(), &r.from]);
+        let segment_name = fill(
+            d.renewal_segment_name,
+            &[&r.at_risk_within_days.to_string(), &r.from],
+        );
         view! {
             {chart}
             <div class="crm-table-wrap" tabindex="0" role="region" aria-label=d.renewal_caption>

@@ -16,9 +16,8 @@ use crate::i18n::{fill, format, rfm_segment_name, Texts};
 use crate::sync::dataset::{analysis_context, run_query};
 use crate::sync::Dataset;
 
-/// The segment whose slipping the headline counts, and where to.
+/// The segment whose slipping the headline counts.
 pub const CHAMPIONS: &str = "champions";
-pub const SLIPPED_TO: [&str; 2] = ["at risk", "hibernating"];
 /// The default comparison: this many days before the data's "now".
 pub const DEFAULT_DAYS_BACK: u64 = 90;
 
@@ -46,6 +45,50 @@ pub fn today_and_default_from(
         .checked_sub_days(Days::new(DEFAULT_DAYS_BACK))
         .unwrap_or(today);
     (today, from)
+}
+
+/// "N of the M champions on <date> have slipped: 168 now loyal, 3 now about to sleep." from the
+/// engine's table (the champions' row, every other column, largest first); `None` when the
+/// definition has no segment called champions.
+pub fn slipping_sentence(
+    t: &Texts,
+    locale: crate::i18n::Locale,
+    moves: &RfmTransitions,
+    from_text: &str,
+) -> Option<String> {
+    let d = dashboard_texts(locale);
+    let row = moves.labels.iter().position(|l| l == CHAMPIONS)?;
+    let then: usize = moves.counts[row].iter().sum();
+    let mut slipped: Vec<(usize, &str)> = moves.counts[row]
+        .iter()
+        .zip(&moves.labels)
+        .filter(|&(&n, label)| n > 0 && label != CHAMPIONS)
+        .map(|(&n, label)| (n, label.as_str()))
+        .collect();
+    slipped.sort_by(|a, b| b.0.cmp(&a.0));
+    let moved: usize = slipped.iter().map(|s| s.0).sum();
+    if moved == 0 {
+        return Some(fill(d.rfm_none_slipped, &[&format::count(then), from_text]));
+    }
+    let items = slipped
+        .iter()
+        .map(|&(n, label)| {
+            fill(
+                d.rfm_slipped_item,
+                &[&format::count(n), &label_name(t, locale, label)],
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some(fill(
+        d.rfm_slipping,
+        &[
+            &format::count(moved),
+            &format::count(then),
+            from_text,
+            &items,
+        ],
+    ))
 }
 
 /// A transition label as the marketer reads it.
@@ -85,13 +128,8 @@ pub fn RfmTransitionsView(
         let from_text = NaiveDate::parse_from_str(&from.get(), "%Y-%m-%d")
             .map(|date| format::date(date, locale))
             .unwrap_or_else(|_| from.get());
-        let headline = moves.moved(CHAMPIONS, &SLIPPED_TO).map(|(moved, then)| {
-            view! {
-                <p class="crm-rfm-slipping">
-                    {fill(d.rfm_slipping, &[&format::count(moved), &format::count(then), &from_text])}
-                </p>
-            }
-        });
+        let headline = slipping_sentence(t, locale, &moves, &from_text)
+            .map(|text| view! { <p class="crm-rfm-slipping">{text}</p> });
         let names: Vec<String> = moves
             .labels
             .iter()

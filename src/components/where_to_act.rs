@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::app::use_settings;
 use crate::components::renewal_radar::contract_name;
-use crate::components::rfm_transitions::{run_transitions, CHAMPIONS, SLIPPED_TO};
+use crate::components::rfm_transitions::{run_transitions, slipping_sentence};
 use crate::engine::ltv_cac::LtvCacResult;
 use crate::engine::renewal::RenewalResult;
 use crate::engine::rfm::RfmSpec;
@@ -103,24 +103,20 @@ pub fn WhereToAct(
         let data = data.clone();
         Memo::new(move |_| {
             app.zone.track();
-            run_transitions(&data, &app, rfm_spec.get(), rfm_from.get())
-                .ok()
-                .and_then(|moves| moves.moved(CHAMPIONS, &SLIPPED_TO))
+            run_transitions(&data, &app, rfm_spec.get(), rfm_from.get()).ok()
         })
     };
     let champions = move || {
         let locale = app.locale.get();
-        let d = dashboard_texts(locale);
-        let (moved, then) = slipping.get()?;
+        let moves = slipping.get()?;
         let from = rfm_from.get();
         let from_text = NaiveDate::parse_from_str(&from, "%Y-%m-%d")
             .map(|date| format::date(date, locale))
             .unwrap_or(from);
+        let text = slipping_sentence(app.t(), locale, &moves, &from_text)?;
         Some(view! {
             <li class="crm-act-champions">
-                <a href="#crm-rfm-moves-title">
-                    {fill(d.rfm_slipping, &[&format::count(moved), &format::count(then), &from_text])}
-                </a>
+                <a href="#crm-rfm-moves-title">{text}</a>
             </li>
         })
     };

@@ -45,8 +45,12 @@ pub struct DashboardTexts {
     /// "Rows: segment on {0}. Columns: segment on {1}."
     pub rfm_moves_intro: &'static str,
     pub rfm_moves_then_now: &'static str,
-    /// "{0} of the {1} champions on {2} are at risk or hibernating now."
+    /// "{0} of the {1} champions on {2} have slipped: {3}."
     pub rfm_slipping: &'static str,
+    /// "{0} now {1}" (count, segment)
+    pub rfm_slipped_item: &'static str,
+    /// "All {0} champions on {1} are still champions."
+    pub rfm_none_slipped: &'static str,
     pub where_to_act: &'static str,
     pub ltv_title: &'static str,
     pub ltv_intro: &'static str,
@@ -159,7 +163,9 @@ pub static EN: DashboardTexts = DashboardTexts {
     rfm_moves_from: "Compare with the segments on",
     rfm_moves_intro: "Rows: segment on {0}. Columns: segment on {1}. Each number counts customers.",
     rfm_moves_then_now: "Then ↓ / now →",
-    rfm_slipping: "{0} of the {1} champions on {2} are at risk or hibernating now.",
+    rfm_slipping: "{0} of the {1} champions on {2} have slipped: {3}.",
+    rfm_slipped_item: "{0} now {1}",
+    rfm_none_slipped: "All {0} champions on {1} are still champions.",
     where_to_act: "Where to act",
     ltv_title: "LTV : CAC by acquisition channel",
     ltv_intro: "Enter what each channel cost per month. Customers are counted in the months you enter costs for; CLV is the revenue they have brought so far (or that plus the predicted next 12 months).",
@@ -272,7 +278,9 @@ pub static KO: DashboardTexts = DashboardTexts {
     rfm_moves_from: "비교 기준일",
     rfm_moves_intro: "행: {0} 기준 세그먼트. 열: {1} 기준 세그먼트. 숫자는 고객 수입니다.",
     rfm_moves_then_now: "그때 ↓ / 지금 →",
-    rfm_slipping: "{2}에 챔피언이던 {1}명 중 {0}명이 지금 이탈 위험 또는 휴면 상태입니다.",
+    rfm_slipping: "{2}에 챔피언이던 {1}명 중 {0}명이 내려갔습니다: {3}.",
+    rfm_slipped_item: "{1} {0}명",
+    rfm_none_slipped: "{1}에 챔피언이던 {0}명 모두 여전히 챔피언입니다.",
     where_to_act: "지금 챙길 일",
     ltv_title: "획득 채널별 LTV : CAC",
     ltv_intro: "채널별 월 마케팅 비용을 입력하세요. 비용을 입력한 달에 가입한 고객만 셉니다. CLV는 그 고객들이 지금까지 낸 매출(또는 거기에 앞으로 12개월 예측을 더한 값)입니다.",

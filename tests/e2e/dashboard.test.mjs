@@ -149,10 +149,12 @@ describe('dashboard KPIs', () => {
       await membersEqual(page, (n) => `Champions: ${group(n)} customers`, { segment: 'champions' });
       await screenshot(page, 'dashboard-rfm-members', 'en');
 
-      // A cell: R4 F2 (row 2 from the top, column 2).
-      await page.locator('main table.crm-rfm-grid tbody tr').nth(1).locator('button').nth(1).click();
-      await membersEqual(page, (n) => `R4 F2: ${group(n)} customers`, {
-        segment: 'R4 F2', segments: [{ name: 'R4 F2', r: [4, 4], f: [2, 2] }],
+      // A cell: the fullest one (R from the top, F from the left).
+      const cells = defaultsOf().grid.flatMap((row, r) => row.map((c, f) => ({ r: r + 1, f: f + 1, n: c.customers })));
+      const { r, f } = cells.reduce((a, b) => (b.n > a.n ? b : a));
+      await page.locator('main table.crm-rfm-grid tbody tr').nth(5 - r).locator('button').nth(f - 1).click();
+      await membersEqual(page, (n) => `R${r} F${f}: ${group(n)} customers`, {
+        segment: `R${r} F${f}`, segments: [{ name: `R${r} F${f}`, r: [r, r], f: [f, f] }],
       });
       assertNoErrors(errors, 'rfm members');
     } finally {
@@ -199,7 +201,7 @@ describe('dashboard KPIs', () => {
       // An impossible setting is explained, not crashed on.
       await page.getByRole('spinbutton', { name: 'F cut 1' }).fill('50');
       await page.getByRole('spinbutton', { name: 'F cut 1' }).press('Enter');
-      await page.getByRole('alert').filter({ hasText: 'cuts.frequency' }).waitFor();
+      await page.getByRole('alert').filter({ hasText: 'cuts.frequency' }).first().waitFor();
       await screenshot(page, 'dashboard-rfm-editor', 'en');
       assertNoErrors(errors, 'rfm editor');
     } finally {
@@ -224,9 +226,17 @@ describe('dashboard KPIs', () => {
           assert.deepEqual(got, want);
         });
         const c = moves.labels.indexOf('champions');
-        const slipped = moves.counts[c][moves.labels.indexOf('at risk')] + moves.counts[c][moves.labels.indexOf('hibernating')];
         const then = moves.counts[c].reduce((a, b) => a + b, 0);
-        const sentence = new RegExp(`^${group(slipped)} of the ${group(then)} champions on .* are at risk or hibernating now\\.$`);
+        const slipped = moves.counts[c]
+          .map((n, j) => [n, moves.labels[j]])
+          .filter(([n, label]) => n > 0 && label !== 'champions')
+          .sort((a, b) => b[0] - a[0]);
+        const moved = slipped.reduce((a, [n]) => a + n, 0);
+        const items = slipped.map(([n, label]) => `${group(n)} now ${RFM_LABELS_EN[label]}`).join(', ');
+        const esc = (t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        const sentence = moved === 0
+          ? new RegExp(`^All ${group(then)} champions on .* are still champions\\.$`)
+          : new RegExp(`^${group(moved)} of the ${group(then)} champions on .* have slipped: ${esc(items)}\\.$`);
         assert.match((await page.locator('main .crm-rfm-slipping').textContent()).trim(), sentence);
         // The same answer is at the top of the page.
         assert.match((await page.locator('main .crm-act-champions').textContent()).trim(), sentence);
@@ -280,8 +290,8 @@ describe('dashboard KPIs', () => {
 
       // Edit a cost: the table follows, and the costs survive a reload (kept in localStorage).
       await page.getByText('Marketing cost per channel and month').first().click();
-      await page.getByRole('spinbutton', { name: 'Cost of cost row 1' }).fill('99000000');
-      await page.getByRole('spinbutton', { name: 'Cost of cost row 1' }).press('Enter');
+      await page.getByRole('spinbutton', { name: 'Cost of cost row 1', exact: true }).fill('99000000');
+      await page.getByRole('spinbutton', { name: 'Cost of cost row 1', exact: true }).press('Enter');
       const edited = await readCosts(page);
       assert.equal(edited[0].cost, 99000000);
       want = engine({ kind: 'ltv_cac', costs: edited });
