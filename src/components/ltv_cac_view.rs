@@ -62,6 +62,9 @@ pub fn example_costs(channels: &[String], today: NaiveDate) -> Vec<CostEntry> {
     costs
 }
 
+/// One change to the cost table.
+type CostEdit = Box<dyn FnOnce(&mut Vec<CostEntry>)>;
+
 pub fn run_ltv_cac(
     data: &Dataset,
     app: &crate::app::AppSettings,
@@ -115,7 +118,7 @@ pub fn LtvCacView(
     let currency = app.currency(&data.store.meta.currency);
     let channel_names = channels(&data);
     // Every edit is kept at once (the origin then says "saved").
-    let edit = move |change: Box<dyn FnOnce(&mut Vec<CostEntry>)>| {
+    let edit = move |change: CostEdit| {
         costs.update(|c| change(c));
         let next = match marketing_costs::save(&costs.get_untracked()) {
             Ok(()) => CostsOrigin::Saved,
@@ -281,9 +284,9 @@ pub fn LtvCacView(
                 </label>
             </div>
             {table}
+            <p class="crm-intro">{note}</p>
             <details class="crm-rfm-editor">
                 <summary>{move || dashboard_texts(app.locale.get()).ltv_costs_caption}</summary>
-                <p class="crm-intro">{note}</p>
                 <div class="crm-table-wrap" tabindex="0" role="region" aria-label=move || dashboard_texts(app.locale.get()).ltv_costs_caption>
                     <table class="crm-table crm-cost-table">
                         <caption>{move || dashboard_texts(app.locale.get()).ltv_costs_caption}</caption>

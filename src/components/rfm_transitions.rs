@@ -65,7 +65,7 @@ pub fn slipping_sentence(
         .filter(|&(&n, label)| n > 0 && label != CHAMPIONS)
         .map(|(&n, label)| (n, label.as_str()))
         .collect();
-    slipped.sort_by(|a, b| b.0.cmp(&a.0));
+    slipped.sort_by_key(|s| std::cmp::Reverse(s.0));
     let moved: usize = slipped.iter().map(|s| s.0).sum();
     if moved == 0 {
         return Some(fill(d.rfm_none_slipped, &[&format::count(then), from_text]));
