@@ -177,3 +177,25 @@ mod no_panics {
         }
     }
 }
+
+/// RFM kinds read a `segments` list as their R × F definition (a map stays the segment library).
+#[test]
+fn rfm_segments_list_is_the_rfm_definition() {
+    let query = crm_lens::engine::query::parse(
+        br#"{"v":1,"kind":"rfm_customers","segment":"VIP","segments":[{"name":"VIP","r":[4,5],"f":[4,5]}]}"#,
+    )
+    .expect("parses");
+    match query.analysis {
+        crm_lens::engine::query::Analysis::RfmCustomers(spec) => {
+            assert_eq!(spec.rfm.segments.len(), 1);
+            assert_eq!(spec.rfm.segments[0].name, "VIP");
+            assert_eq!(spec.rfm.segments[0].r, [4, 5]);
+        }
+        other => panic!("{other:?}"),
+    }
+    let bad = crm_lens::engine::query::parse(
+        br#"{"v":1,"kind":"rfm","segments":[{"name":"VIP","r":"high","f":[4,5]}]}"#,
+    )
+    .expect_err("a wrong type");
+    assert!(bad.to_string().contains("segments"), "{bad}");
+}

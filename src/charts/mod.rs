@@ -3,8 +3,10 @@
 
 use plotters::prelude::*;
 
+pub mod calibration;
 pub mod funnel_bars;
 pub mod lifecycle_bars;
+pub mod renewal_timeline;
 pub mod retention_curves;
 pub mod sankey;
 pub mod sparkline;

@@ -15,20 +15,21 @@ use crate::engine::{Period, QueryError};
 use crate::i18n::fill;
 use crate::i18n::kpi_text::{kpi_formula, kpi_name, kpi_value};
 use crate::i18n::labels::cohort_short;
+use crate::state::kpi_links::kpi_link;
 use crate::sync::{dataset::run_query, Dataset};
 
-/// The cards, in reading order, with the view that explains each.
-const CARDS: [(Formula, &str); 10] = [
-    (Formula::ActiveCustomers, "/segments"),
-    (Formula::NewCustomers, "/cohorts"),
-    (Formula::Revenue, "/cohorts?show=cumulative"),
-    (Formula::AverageOrderValue, "/customers"),
-    (Formula::Clv, "/cohorts?show=cumulative"),
-    (Formula::ChurnRate, "/segments"),
-    (Formula::RepeatPurchaseRate, "/cohorts?spec=%7B%22return%22%3A%7B%22event%22%3A%22purchase%22%7D%2C%22period%22%3A%22month%22%7D"),
-    (Formula::ConversionRate, "/journeys"),
-    (Formula::RetentionRate, "/cohorts"),
-    (Formula::Nps, "/segments"),
+/// The cards, in reading order (each links to its view through [`kpi_link`]).
+const CARDS: [Formula; 10] = [
+    Formula::ActiveCustomers,
+    Formula::NewCustomers,
+    Formula::Revenue,
+    Formula::AverageOrderValue,
+    Formula::Clv,
+    Formula::ChurnRate,
+    Formula::RepeatPurchaseRate,
+    Formula::ConversionRate,
+    Formula::RetentionRate,
+    Formula::Nps,
 ];
 
 fn kpi_of(row: &KpiRow, formula: Formula) -> &Kpi {
@@ -149,10 +150,12 @@ pub fn KpiCards(data: Arc<Dataset>) -> impl IntoView {
             return ().into_any();
         };
         let row = &rows[index];
+        let granularity = period.get();
+        let filter_id = filter.get();
         let previous = index.checked_sub(1).map(|i| &rows[i]);
         let cards = CARDS
             .iter()
-            .map(|&(formula, path)| {
+            .map(|&formula| {
                 let kpi = kpi_of(row, formula);
                 let name = kpi_name(t, formula);
                 let value = kpi_value(kpi, &currency, locale);
@@ -165,7 +168,7 @@ pub fn KpiCards(data: Arc<Dataset>) -> impl IntoView {
                 let last = rows.last().map(|r| kpi_value(kpi_of(r, formula), &currency, locale)).unwrap_or_default();
                 let spark_label = fill(t.kpi_sparkline, &[name, &rows.len().to_string(), &first, &last]);
                 let formula_text = kpi_formula(t, kpi, &currency, locale);
-                let href = app.href(path);
+                let href = app.href(&kpi_link(formula, granularity, filter_id.as_deref()));
                 view! {
                     <article class="crm-kpi-card" aria-label=name>
                         <h3>{name}</h3>

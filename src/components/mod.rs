@@ -1,6 +1,7 @@
 //! Reusable widgets the pages compose.
 
 pub mod cell_explainer;
+pub mod clv_view;
 pub mod customer_list_panel;
 pub mod download;
 pub mod event_filter_picker;
@@ -9,17 +10,23 @@ pub mod funnel_extras;
 pub mod funnel_view;
 pub mod kpi_cards;
 pub mod lifecycle_view;
+pub mod ltv_cac_view;
 pub mod page_header;
 pub mod paths_view;
 pub mod relationship_view;
+pub mod renewal_radar;
 pub mod retention_answer;
 pub mod retention_controls;
 pub mod retention_table;
+pub mod rfm_editor;
 pub mod rfm_grid;
+pub mod rfm_members;
+pub mod rfm_transitions;
 pub mod segment_filter_select;
 pub mod settings_warnings;
 pub mod share_cells;
 pub mod status;
+pub mod where_to_act;
 pub mod with_dataset;
 
 pub use event_filter_picker::EventFilterPicker;

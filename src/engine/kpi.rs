@@ -957,6 +957,102 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn empty_days_among_active_customers_keep_base_ratios_and_dash_the_rest() {
+        // Mar 13–15 have no events at all. The active base (activity since Feb 11/12/13) is
+        // a (Feb 12 answer, Mar 10 purchase), c (Feb 21 visit) and d (Feb 25 visit) on each day.
+        let (store, ctx) = fixture();
+        let days = KpiSpec {
+            period: Period::Day,
+            periods: 3,
+            ..KpiSpec::default()
+        };
+        let result = run(&store, &ctx, &days, None).expect("runs");
+        assert_finite(&result);
+        for row in &result.rows {
+            for kpi in [
+                &row.active_customers,
+                &row.new_customers,
+                &row.revenue,
+                &row.orders,
+            ] {
+                assert_eq!(kpi.value, Some(0.0), "{kpi:?}");
+            }
+            // 0 / 0: orders per order, purchases per visit, NPS without answers, CLV without buyers.
+            assert_eq!(row.average_order_value.value, None);
+            assert_eq!(row.conversion_rate.value, None);
+            assert_eq!(input(&row.conversion_rate, "visits"), 0.0);
+            assert_eq!(row.nps.value, None);
+            assert_eq!(input(&row.nps, "respondents"), 0.0);
+            assert_eq!(row.clv.value, None);
+            // Nobody churned out of a base of 3: 0 / 3 = 0 %, (3 − 0) / 3 = 100 %.
+            assert_eq!(input(&row.churn_rate, "customers_at_start"), 3.0);
+            assert_eq!(row.churn_rate.value, Some(0.0));
+            assert_eq!(row.retention_rate.value, Some(100.0));
+            // Cumulative: a bought three times, b once; c's purchase is after now.
+            assert_eq!(row.repeat_purchase_rate.value, Some(50.0));
+        }
+    }
+
+    #[test]
+    fn january_by_hand_every_formula_and_its_inputs() {
+        let (store, ctx) = fixture();
+        let jan = &run(&store, &ctx, &three_months(), None).expect("runs").rows[0];
+        let inputs = |kpi: &Kpi| -> Vec<(&str, f64)> {
+            kpi.inputs.iter().map(|i| (i.name, i.value)).collect()
+        };
+        // Active: a and b. New: b (created Jan 10).
+        assert_eq!(inputs(&jan.active_customers), [("active_customers", 2.0)]);
+        assert_eq!(inputs(&jan.new_customers), [("new_customers", 1.0)]);
+        // Revenue: 10,000 + 30,000 + 50,000 − 5,000.
+        assert_eq!(jan.revenue.value, Some(85_000.0));
+        // Order value: 90,000 / 3.
+        assert_eq!(
+            inputs(&jan.average_order_value),
+            [("purchase_revenue", 90_000.0), ("orders", 3.0)]
+        );
+        assert_eq!(jan.average_order_value.value, Some(30_000.0));
+        // Repeat purchase: a (2 purchases) of a and b.
+        assert_eq!(
+            inputs(&jan.repeat_purchase_rate),
+            [("repeat_buyers", 1.0), ("buyers", 2.0)]
+        );
+        // Churn: base on Jan 1 = {a} (visit Dec 20); a is still active on Feb 1: 0 / 1.
+        assert_eq!(
+            inputs(&jan.churn_rate),
+            [("churned", 0.0), ("customers_at_start", 1.0)]
+        );
+        assert_eq!(jan.churn_rate.value, Some(0.0));
+        // Conversion: 3 purchases / 4 visits.
+        assert_eq!(
+            inputs(&jan.conversion_rate),
+            [("purchases", 3.0), ("visits", 4.0)]
+        );
+        // Retention: (2 at the end − 1 new) / 1 at the start.
+        assert_eq!(
+            inputs(&jan.retention_rate),
+            [
+                ("customers_at_end", 2.0),
+                ("new_customers", 1.0),
+                ("customers_at_start", 1.0)
+            ]
+        );
+        assert_eq!(jan.retention_rate.value, Some(100.0));
+        // NPS: a promoter (10), b detractor (5): (1 − 1) / 2.
+        assert_eq!(
+            inputs(&jan.nps),
+            [
+                ("promoters", 1.0),
+                ("passives", 0.0),
+                ("detractors", 1.0),
+                ("respondents", 2.0)
+            ]
+        );
+        // CLV: 30,000 × (3 orders / 2 buyers / 1 month) × 60 months (0 % churn: the cap).
+        assert_eq!(jan.clv.value, Some(2_700_000.0));
+        assert_eq!(input(&jan.clv, "monthly_churn_rate"), 0.0);
+    }
+
+    #[test]
     fn an_empty_dataset_has_counts_of_zero_and_no_ratios() {
         let (store, _) = Store::from_json(META.as_bytes(), b"[]", b"[]").expect("valid");
         let (_, ctx) = fixture();

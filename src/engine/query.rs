@@ -510,6 +510,40 @@ pub fn parse(json: &[u8]) -> Result<Query, QueryError> {
     if version.v != QUERY_VERSION {
         return Err(unsupported(version.v));
     }
+    // RFM kinds name their R × F segments `segments` (a list), the same key as the segment
+    // library (a map): a list there is the RFM definition.
+    let mut value = value;
+    let rfm_segments = match (
+        value.get("kind").and_then(|k| k.as_str()),
+        value.get("segments"),
+    ) {
+        (Some("rfm" | "rfm_customers" | "rfm_transitions"), Some(serde_json::Value::Array(_))) => {
+            value.as_object_mut().and_then(|o| o.remove("segments"))
+        }
+        _ => None,
+    };
+    if let Some(list) = rfm_segments {
+        let segments: Vec<super::rfm::RfmSegmentDef> = serde_path_to_error::deserialize(list)
+            .map_err(|e| {
+                QueryError::new(
+                    format!("segments{}", e.path()).replace("segments.", "segments"),
+                    QueryErrorKind::Malformed,
+                    e.into_inner().to_string(),
+                )
+            })?;
+        let mut query = parse_value(value)?;
+        match &mut query.analysis {
+            Analysis::Rfm(spec) => spec.segments = segments,
+            Analysis::RfmCustomers(spec) => spec.rfm.segments = segments,
+            Analysis::RfmTransitions(spec) => spec.rfm.segments = segments,
+            _ => {}
+        }
+        return Ok(query);
+    }
+    parse_value(value)
+}
+
+fn parse_value(value: serde_json::Value) -> Result<Query, QueryError> {
     serde_json::from_value::<Query>(value.clone()).map_err(|err| {
         // `flatten` loses the path of the field at fault: find it by reading the parts alone.
         located_error(&value)

@@ -241,6 +241,20 @@ pub struct RfmTransitions {
     pub counts: Vec<Vec<usize>>,
 }
 
+impl RfmTransitions {
+    /// Customers in segment `from` then and in any of `to` now, with the size of `from` then;
+    /// `None` when a label is not in the table (e.g. a renamed segment).
+    pub fn moved(&self, from: &str, to: &[&str]) -> Option<(usize, usize)> {
+        let row = self.labels.iter().position(|l| l == from)?;
+        let mut moved = 0;
+        for name in to {
+            let column = self.labels.iter().position(|l| l == name)?;
+            moved += self.counts[row][column];
+        }
+        Some((moved, self.counts[row].iter().sum()))
+    }
+}
+
 /// Raw measures of a customer with purchases in the window.
 #[derive(Debug, Clone, Copy)]
 struct Measure {
@@ -1095,5 +1109,19 @@ mod tests {
                 }
             }
         }
+    }
+    #[test]
+    fn moved_sums_the_chosen_columns_of_a_row() {
+        let moves = RfmTransitions {
+            labels: vec!["champions".into(), "at risk".into(), "hibernating".into()],
+            counts: vec![vec![5, 2, 3], vec![0, 1, 0], vec![0, 0, 4]],
+        };
+        assert_eq!(
+            moves.moved("champions", &["at risk", "hibernating"]),
+            Some((5, 10))
+        );
+        assert_eq!(moves.moved("at risk", &["at risk"]), Some((1, 1)));
+        assert_eq!(moves.moved("VIP", &["at risk"]), None);
+        assert_eq!(moves.moved("champions", &["gone"]), None);
     }
 }

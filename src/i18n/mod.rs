@@ -4,6 +4,7 @@
 //! either language is a compile error, not a blank label.
 
 pub mod cohorts_texts;
+pub mod dashboard_texts;
 mod en;
 pub mod format;
 pub mod journeys_texts;

@@ -6,10 +6,17 @@ use leptos::prelude::*;
 
 use crate::app::use_settings;
 use crate::charts::trend::{trend_svg, TrendChart};
+use crate::components::clv_view::ClvView;
 use crate::components::kpi_cards::KpiCards;
+use crate::components::ltv_cac_view::{initial_costs, run_ltv_cac, LtvCacView};
+use crate::components::renewal_radar::{run_renewal, RenewalRadar};
 use crate::components::rfm_grid::RfmGrid;
+use crate::components::rfm_transitions::{today_and_default_from, RfmTransitionsView};
+use crate::components::where_to_act::WhereToAct;
 use crate::components::{Figure, Figures, PageHeader, WithDataset};
+use crate::engine::ltv_cac::ClvBasis;
 use crate::engine::overview::{headline, monthly_trend, reachability};
+use crate::engine::rfm::RfmSpec;
 use crate::i18n::{fill, format};
 use crate::sync::{dataset::analysis_context, Dataset};
 
@@ -28,6 +35,36 @@ pub fn Dashboard() -> impl IntoView {
 fn DashboardBody(data: Arc<Dataset>) -> impl IntoView {
     let app = use_settings();
     let currency = app.currency(&data.store.meta.currency);
+    // The RFM definition and comparison date are shared by the grid, the moves and the
+    // "where to act" sentences, so they always agree.
+    let rfm_spec = RwSignal::new(RfmSpec::default());
+    let rfm_from = RwSignal::new(
+        today_and_default_from(&data, &app)
+            .1
+            .format("%Y-%m-%d")
+            .to_string(),
+    );
+    // LTV:CAC costs (kept in this browser by `sync::marketing_costs`) and the renewal window,
+    // shared by their sections and the sentences at the top.
+    let (saved_costs, costs_origin) = initial_costs(&data, &app);
+    let costs = RwSignal::new(saved_costs);
+    let costs_origin = RwSignal::new(costs_origin);
+    let basis = RwSignal::new(ClvBasis::Historic);
+    let ltv = {
+        let data = data.clone();
+        Memo::new(move |_| {
+            app.zone.track();
+            run_ltv_cac(&data, &app, costs.get(), basis.get())
+        })
+    };
+    let renewal_months = RwSignal::new(3u32);
+    let renewal = {
+        let data = data.clone();
+        Memo::new(move |_| {
+            app.zone.track();
+            run_renewal(&data, &app, renewal_months.get())
+        })
+    };
     let as_of = {
         let data = data.clone();
         move || {
@@ -152,10 +189,15 @@ fn DashboardBody(data: Arc<Dataset>) -> impl IntoView {
     };
     view! {
         <p class="crm-as-of">{as_of}</p>
+        <WhereToAct data=data.clone() rfm_spec rfm_from ltv renewal/>
         <Figures label=Signal::derive(move || app.t().headline_label) figures/>
         <KpiCards data=data.clone()/>
         {chart}
-        <RfmGrid data=data.clone()/>
+        <RfmGrid data=data.clone() spec=rfm_spec/>
+        <RfmTransitionsView data=data.clone() spec=rfm_spec from=rfm_from/>
+        <LtvCacView data=data.clone() costs origin=costs_origin basis result=ltv/>
+        <RenewalRadar data=data.clone() months=renewal_months result=renewal/>
+        <ClvView data=data.clone()/>
         <section class="crm-card" aria-labelledby="crm-reach-title">
             <h2 id="crm-reach-title">{move || app.t().reachable_title}</h2>
             <p class="crm-intro">{move || app.t().reachable_note}</p>

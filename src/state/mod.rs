@@ -3,6 +3,7 @@
 //! address or triggers a save.
 
 pub mod cohort_view;
+pub mod kpi_links;
 pub mod rule_ops;
 pub mod rule_tree;
 pub mod segment_view;

@@ -9,6 +9,7 @@ pub mod draft;
 pub mod error;
 pub mod http;
 pub mod loader;
+pub mod marketing_costs;
 pub mod storage;
 
 pub use dataset::{provide_dataset, use_dataset, Dataset, DatasetContext};
