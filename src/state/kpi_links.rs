@@ -8,7 +8,7 @@ use crate::engine::kpi::Formula;
 use crate::engine::retention::{Counting, RetentionSpec};
 use crate::engine::Period;
 
-use super::cohort_view::{CohortView, Measure};
+use super::cohort_view::{CohortView, Measure, SegmentRef};
 
 /// The path and query of the view behind `formula` (without the app's base path).
 ///
@@ -27,7 +27,7 @@ pub fn kpi_link(formula: Formula, period: Period, filter: Option<&str>) -> Strin
     let cohorts = |spec: RetentionSpec, measure: Measure| {
         let view = CohortView {
             spec,
-            filter: filter.map(str::to_owned),
+            filter: filter.and_then(SegmentRef::parse),
             measure,
             ..CohortView::default()
         };
@@ -153,7 +153,10 @@ mod tests {
         assert_eq!(repeat.spec.start, EventFilter::of("purchase"));
         assert_eq!(repeat.spec.return_event, EventFilter::of("purchase"));
         assert_eq!(repeat.spec.period, Period::Month);
-        assert_eq!(repeat.filter.as_deref(), Some("vip_revenue"));
+        assert_eq!(
+            repeat.filter.map(|f| f.key()).as_deref(),
+            Some("vip_revenue")
+        );
 
         let clv = cohort_view(&kpi_link(Formula::Clv, Period::Week, None));
         assert_eq!(clv.measure, Measure::CumulativeRevenue);
