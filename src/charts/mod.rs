@@ -13,8 +13,10 @@ pub mod sparkline;
 pub mod trend;
 
 /// Makes a fixed-size plotters SVG scale to its container while keeping its aspect ratio.
+/// Plotters' own `viewBox` is replaced too: a repeated attribute makes the file invalid XML,
+/// which an image (the PNG export) or an SVG viewer refuses to load.
 pub(crate) fn responsive(svg: String, width: u32, height: u32) -> String {
-    let fixed = format!(r#"<svg width="{width}" height="{height}""#);
+    let fixed = format!(r#"<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}""#);
     let scaled = format!(
         r#"<svg viewBox="0 0 {width} {height}" preserveAspectRatio="xMidYMid meet" width="100%" focusable="false" aria-hidden="true""#
     );
@@ -50,4 +52,25 @@ where
         .label_font(font)
         .draw()
         .map_err(|e| format!("chart: {e:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn responsive_svg_has_each_attribute_once() {
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (300, 200)).into_drawing_area();
+            root.fill(&WHITE).expect("fills");
+            root.present().expect("presents");
+        }
+        let scaled = responsive(svg, 300, 200);
+        let open = &scaled[..scaled.find('>').expect("an opening tag")];
+        for attribute in ["viewBox=", "width=", "xmlns="] {
+            assert_eq!(open.matches(attribute).count(), 1, "{attribute} in {open}");
+        }
+        assert!(open.contains(r#"viewBox="0 0 300 200""#), "{open}");
+    }
 }

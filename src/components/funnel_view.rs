@@ -30,12 +30,29 @@ fn run(data: &Dataset, app: &AppSettings, analysis: Analysis) -> Result<QueryRes
     run_query(data, app, None, analysis)
 }
 
+/// The funnel's steps from the URL (`?funnel=visit,purchase`, as the Dashboard's conversion card
+/// links), if they name 2 to `MAX_STEPS` events; anything else opens the default funnel.
+fn steps_from_url(param: Option<String>) -> Option<Vec<EventFilter>> {
+    let text = param?;
+    let steps: Vec<EventFilter> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && s.len() <= 100)
+        .map(EventFilter::of)
+        .collect();
+    (2..=MAX_STEPS).contains(&steps.len()).then_some(steps)
+}
+
 fn default_spec() -> FunnelSpec {
+    let from_url = leptos_router::hooks::use_query_map()
+        .with_untracked(|query| steps_from_url(query.get("funnel")));
     FunnelSpec {
-        steps: ["visit", "product_view", "cart_add", "purchase"]
-            .iter()
-            .map(|e| EventFilter::of(e))
-            .collect(),
+        steps: from_url.unwrap_or_else(|| {
+            ["visit", "product_view", "cart_add", "purchase"]
+                .iter()
+                .map(|e| EventFilter::of(e))
+                .collect()
+        }),
         window: Span::days(14),
         mode: FunnelMode::Ordered,
         from: None,

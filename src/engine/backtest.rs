@@ -1400,7 +1400,6 @@ fn calendar<'a>(replay: &Replay, visits: impl Iterator<Item = &'a Visit>) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::journey_validate::validate;
     use crate::engine::time::parse_timestamp;
 
     const META: &str = r#"{"v":1,"currency":"KRW","time_zone":"Asia/Seoul","event_types":[],
@@ -2176,8 +2175,11 @@ mod tests {
         assert!(customers(&s, &ctx, &spec, &SegmentLibrary::new(), None).is_err());
     }
 
+    /// Property tests, native only: `proptest` is not a dependency of the wasm test build.
+    #[cfg(not(target_arch = "wasm32"))]
     mod properties {
         use super::*;
+        use crate::engine::journey_validate::validate;
         use proptest::prelude::*;
 
         const TYPES: [&str; 4] = ["signup", "visit", "purchase", "cart_add"];

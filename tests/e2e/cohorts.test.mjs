@@ -463,7 +463,10 @@ describe('cohorts page', () => {
         const svgFile = await readFile(await svg.path(), 'utf8');
         assert.match(svgFile, /^<svg[^>]*viewBox/);
         assert.ok(svgFile.includes(words[0]));
-        // The PNG download is not checked: in headless Chromium it produces no download yet (see the report).
+        const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: lang === 'en' ? 'Download PNG' : 'PNG 다운로드' }).click()]);
+        const pngFile = await readFile(await png.path());
+        assert.equal(pngFile.subarray(1, 4).toString('latin1'), 'PNG', 'a PNG file');
+        assert.ok(pngFile.length > 5_000, `a drawn chart, not an empty image (${pngFile.length} bytes)`);
         // The revenue chart: cumulative revenue per customer, titled as such.
         const params = new URLSearchParams({ spec: JSON.stringify(spec), show: 'cumulative' });
         await page.goto(`${env.server.url}/cohorts?${params}`);

@@ -86,6 +86,15 @@ describe('dashboard KPIs', () => {
       await page.waitForURL(/\/cohorts\?/);
       await page.locator('main table.crm-retention').first().waitFor();
       assert.equal(new URL(page.url()).searchParams.get('spec'), url.searchParams.get('spec'));
+
+      // The conversion card opens the visit → purchase funnel on the Journeys page.
+      await page.goto(env.server.url + '/');
+      await card('Conversion rate').waitFor();
+      await card('Conversion rate').getByRole('link').click();
+      await page.waitForURL(/\/journeys\?funnel=/);
+      const funnel = page.getByRole('table', { name: 'Funnel' });
+      await funnel.waitFor();
+      assert.equal(await funnel.locator('tbody tr').count(), 2, 'two steps: visit, purchase');
       assertNoErrors(errors, 'kpi links');
     } finally {
       await context.close();

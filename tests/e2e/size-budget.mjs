@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
-export const DEFAULT_BUDGET_KIB = 600;
+export const DEFAULT_BUDGET_KIB = 1200;
 
 async function* walk(dir) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
