@@ -18,7 +18,8 @@ use crate::config::{self, DataSource, Settings, SettingsLayer};
 use crate::engine::{WeekStart, Zone};
 use crate::i18n::{Locale, Texts};
 use crate::pages::{
-    Cohorts, CustomerProfile, Customers, Dashboard, Journeys, NotFound, Segments, SettingsPage,
+    Cohorts, CustomerProfile, Customers, Dashboard, JourneyDesigner, Journeys, NotFound, Segments,
+    SettingsPage,
 };
 use crate::sync::provide_definitions;
 use crate::sync::{http::get_bytes, provide_dataset, use_dataset, SyncError};
@@ -249,6 +250,7 @@ pub fn App(settings: Settings, app_base: String) -> impl IntoView {
                             <Route path=path!("/segments") view=Segments/>
                             <Route path=path!("/cohorts") view=Cohorts/>
                             <Route path=path!("/journeys") view=Journeys/>
+                            <Route path=path!("/journeys/designer") view=JourneyDesigner/>
                             <Route path=path!("/settings") view=SettingsPage/>
                         </Routes>
                     </main>

@@ -7,6 +7,8 @@ pub mod cohorts_texts;
 pub mod dashboard_texts;
 mod en;
 pub mod format;
+pub mod journey_backtest_texts;
+pub mod journey_designer_texts;
 pub mod journeys_texts;
 mod ko;
 pub mod kpi_text;

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::app::use_settings;
 use crate::components::funnel_view::FunnelView;
@@ -13,6 +14,7 @@ use crate::components::relationship_view::RelationshipView;
 use crate::components::{PageHeader, ShareCells, WithDataset};
 use crate::engine::overview::event_type_counts;
 use crate::i18n::format;
+use crate::i18n::journey_designer_texts::journey_designer_texts;
 use crate::sync::Dataset;
 
 #[component]
@@ -20,6 +22,9 @@ pub fn Journeys() -> impl IntoView {
     let app = use_settings();
     view! {
         <PageHeader title=Signal::derive(move || app.t().nav_journeys) intro=Signal::derive(move || app.t().journeys_intro)/>
+        <p class="crm-page-actions">
+            <A href="/journeys/designer">{move || journey_designer_texts(app.locale.get()).open_designer}</A>
+        </p>
         <WithDataset let:data>
             <PathsView data=data.clone()/>
             <FunnelView data=data.clone()/>
