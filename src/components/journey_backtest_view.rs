@@ -33,7 +33,7 @@ use crate::engine::query::{Analysis, QueryResult};
 use crate::engine::{QueryError, WeekStart};
 use crate::i18n::journey_backtest_texts::{journey_backtest_texts, JourneyBacktestTexts};
 use crate::i18n::{event_label, fill, format, Locale};
-use crate::state::backtest_view::{day_counts, parse_days, pressure};
+use crate::state::backtest_view::{day_counts, error_journey, parse_days, pressure};
 use crate::sync::{dataset::run_query, Dataset};
 
 /// Runs the `journey_backtest` analysis.
@@ -82,7 +82,7 @@ struct RunKey {
 struct Run {
     key: RunKey,
     spec: BacktestSpec,
-    result: Result<BacktestResult, String>,
+    result: Result<BacktestResult, QueryError>,
 }
 
 /// `2026-11-16T00:00:00+09:00` → its local date, formatted.
@@ -262,8 +262,7 @@ pub fn JourneyBacktestView(
         // Let the busy state paint before the replay holds the thread.
         set_timeout(
             move || {
-                let result = data_store
-                    .try_with_value(|d| backtest(d, &app, spec.clone()).map_err(|e| e.to_string()));
+                let result = data_store.try_with_value(|d| backtest(d, &app, spec.clone()));
                 if let Some(result) = result {
                     let _ = last.try_set(Some(Run { key, spec, result }));
                 }
@@ -340,14 +339,26 @@ pub fn JourneyBacktestView(
         let b = bt();
         let t = app.t();
         let locale = app.locale.get();
-        let result = match run.result {
-            Ok(r) => r,
-            Err(message) => {
-                return Some(view! {
-                    <p role="alert" class="crm-notice crm-notice-error">{fill(b.invalid, &[&message])}</p>
-                }.into_any())
-            }
-        };
+        let result =
+            match run.result {
+                Ok(r) => r,
+                Err(error) => {
+                    let (index, detail) = error_journey(&error.path);
+                    let detail = if detail.is_empty() {
+                        error.message.clone()
+                    } else {
+                        format!("{detail}: {}", error.message)
+                    };
+                    let text = match index.and_then(|i| run.spec.journeys.get(i).filter(|_| i > 0))
+                    {
+                        Some(other) => fill(b.invalid_other, &[&other.name, &detail]),
+                        None => fill(b.invalid, &[&detail]),
+                    };
+                    return Some(view! {
+                    <p role="alert" class="crm-notice crm-notice-error crm-bt-error">{text}</p>
+                }.into_any());
+                }
+            };
         let j = result.journeys.first()?.clone();
         let edited = run.spec.journeys.first()?.clone();
         let sent_channels: Vec<_> = j

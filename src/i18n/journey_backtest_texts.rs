@@ -33,6 +33,8 @@ pub struct JourneyBacktestTexts {
     pub summary_title: &'static str,
     /// The headline: customers reached and messages per day.
     pub lead: &'static str,
+    /// The saved journey “{0}” cannot be replayed alongside: {1}. Untick it to run the backtest.
+    pub invalid_other: &'static str,
     /// Entries
     pub fig_entries: &'static str,
     /// Unique customers
@@ -204,6 +206,7 @@ pub struct JourneyBacktestTexts {
 }
 
 static EN: JourneyBacktestTexts = JourneyBacktestTexts {
+    invalid_other: "The saved journey “{0}” cannot be replayed alongside: {1}. Untick it to run the backtest.",
     lead: "In these {0} days this journey would have reached {1} customers ({2} entries) and sent {3} messages: {4} a day on average, {5} on the busiest day.",
     title: "Backtest on history",
     intro: "Replays the last days of real history through this journey, customer by customer: who would have entered, which way they went, how many messages each channel would have sent per day and who reached the goal. Nothing is sent.",
@@ -305,6 +308,7 @@ static EN: JourneyBacktestTexts = JourneyBacktestTexts {
 };
 
 static KO: JourneyBacktestTexts = JourneyBacktestTexts {
+    invalid_other: "저장된 여정 ‘{0}’은(는) 함께 재생할 수 없습니다: {1}. 선택을 해제하고 백테스트를 실행하세요.",
     lead: "이 {0}일 동안 이 여정은 고객 {1}명(진입 {2}건)에게 닿고 메시지 {3}건을 보냈을 것입니다. 하루 평균 {4}건, 가장 많은 날 {5}건입니다.",
     title: "과거 데이터로 백테스트",
     intro: "최근 과거 데이터를 고객 한 명씩 이 여정에 그대로 흘려 봅니다. 누가 진입했을지, 어느 경로로 갔을지, 채널별로 하루에 메시지가 몇 건 나갔을지, 누가 목표에 도달했는지 보여 줍니다. 실제로 발송되지는 않습니다.",

@@ -24,6 +24,21 @@ pub fn parse_days(text: &str) -> Option<u32> {
         .filter(|d| (1..=MAX_DAYS).contains(d))
 }
 
+/// Which journey of a backtest spec an engine error path names (`journeys[1].start` → `(Some(1),
+/// "start")`), and the rest of the path; `(None, path)` when it names none.
+pub fn error_journey(path: &str) -> (Option<usize>, &str) {
+    let Some(rest) = path.strip_prefix("journeys[") else {
+        return (None, path);
+    };
+    let Some((index, rest)) = rest.split_once(']') else {
+        return (None, path);
+    };
+    match index.parse::<usize>() {
+        Ok(i) => (Some(i), rest.strip_prefix('.').unwrap_or(rest)),
+        Err(_) => (None, path),
+    }
+}
+
 /// Shading levels above zero (level 0 is a day without messages).
 pub const LEVELS: u8 = 4;
 
@@ -176,6 +191,22 @@ mod tests {
         assert_eq!(parse_days("3661"), None);
         assert_eq!(parse_days("1.5"), None);
         assert_eq!(parse_days(""), None);
+    }
+
+    #[test]
+    fn error_paths_name_their_journey() {
+        assert_eq!(error_journey("journeys[1].start"), (Some(1), "start"));
+        assert_eq!(
+            error_journey("journeys[0].nodes[2].next"),
+            (Some(0), "nodes[2].next")
+        );
+        assert_eq!(error_journey("journeys[3]"), (Some(3), ""));
+        assert_eq!(error_journey("days"), (None, "days"));
+        assert_eq!(
+            error_journey("journeys[x].start"),
+            (None, "journeys[x].start")
+        );
+        assert_eq!(error_journey(""), (None, ""));
     }
 
     #[test]

@@ -233,9 +233,22 @@ describe('journey backtest', () => {
       const other = { ...TEMPLATES.win_back, name: 'Saved win-back' };
       const now = '2026-11-01T00:00:00+09:00';
       await context.addInitScript(([item]) => {
-        if (!localStorage.getItem('crm-lens:saved:journeys')) localStorage.setItem('crm-lens:saved:journeys', JSON.stringify([item]));
-      }, [{ id: 'saved-win-back', name: 'Saved win-back', description: '', owner: null, created_at: now, updated_at: now, version: 1, definition: other }]);
+        if (!localStorage.getItem('crm-lens:saved:journeys')) localStorage.setItem('crm-lens:saved:journeys', JSON.stringify(item));
+      }, [[
+        { id: 'saved-win-back', name: 'Saved win-back', description: '', owner: null, created_at: now, updated_at: now, version: 1, definition: other },
+        { id: 'saved-broken', name: 'Broken draft', description: '', owner: null, created_at: now, updated_at: now, version: 1, definition: { ...other, name: 'Broken draft', start: 'nowhere' } },
+        { id: 'saved-junk', name: 'Not a journey', description: '', owner: null, created_at: now, updated_at: now, version: 1, definition: { hello: 1 } },
+      ]]);
       await page.goto(`${env.server.url}/journeys/designer?template=cart_consultation`);
+      // One that does not read as a journey cannot be ticked.
+      assert.ok(await page.getByRole('checkbox', { name: 'Not a journey (cannot be read)' }).isDisabled());
+      // One with a validation error is refused with the engine's reason, naming it.
+      await page.getByRole('checkbox', { name: 'Broken draft' }).check();
+      await page.getByRole('button', { name: 'Run backtest' }).click();
+      await page.getByRole('alert').filter({
+        hasText: 'The saved journey “Broken draft” cannot be replayed alongside: start: no step has the id "nowhere". Untick it to run the backtest.',
+      }).waitFor({ timeout: 240_000 });
+      await page.getByRole('checkbox', { name: 'Broken draft' }).uncheck();
       await page.getByRole('checkbox', { name: 'Saved win-back' }).check();
       await run(page, 90);
       const alone = engine({ kind: 'journey_backtest', days: 90, journeys: [TEMPLATES.cart_consultation] });
