@@ -266,6 +266,31 @@ describe('journey backtest', () => {
     }
   });
 
+  test('the calendar follows the week start setting (Sunday first)', { timeout: TEST_TIMEOUT }, async () => {
+    const { context, page, errors } = await openPage(env.browser, { locale: 'en-US' });
+    try {
+      await page.goto(`${env.server.url}/journeys/designer?template=win_back`);
+      await page.getByRole('button', { name: 'Run backtest' }).waitFor({ timeout: 120_000 });
+      // Settings through the app's own navigation (the setting lives in the running app).
+      await page.getByRole('navigation').getByRole('link', { name: 'Settings' }).click();
+      await page.getByRole('combobox', { name: 'Week starts on' }).selectOption('sunday');
+      await page.goBack();
+      await run(page, 30);
+      const heads = await page.locator('table.crm-bt-calendar thead th').allTextContents();
+      assert.deepEqual(heads, ['Week of', 'Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']);
+      const result = engine({ kind: 'journey_backtest', days: 30, week_start: 'sunday', journeys: [TEMPLATES.win_back] });
+      assert.equal(result.week_start, 'sunday');
+      await checkNumbers(page, result);
+      // Each row starts on a Sunday.
+      const firstDays = await page.locator('table.crm-bt-calendar tbody tr').evaluateAll((rows) => rows.map((r) => r.querySelector('td[data-date]')?.dataset.date));
+      const sundays = firstDays.slice(1).map((d) => new Date(`${d}T12:00:00Z`).getUTCDay());
+      assert.ok(sundays.length > 2 && sundays.every((d) => d === 0), `rows start on Sundays: ${firstDays}`);
+      assertNoErrors(errors, 'week start');
+    } finally {
+      await context.close();
+    }
+  });
+
   test('a journey with an error is refused with a clear message', { timeout: TEST_TIMEOUT }, async () => {
     const { context, page, errors } = await openPage(env.browser, { locale: 'en-US' });
     try {
@@ -297,6 +322,7 @@ describe('journey backtest', () => {
           .filter((v) => v.impact === 'serious' || v.impact === 'critical')
           .map((v) => `${v.id}: ${v.nodes.length} × ${v.nodes[0]?.html}`);
         assert.deepEqual(serious, []);
+        await page.getByRole('complementary').getByRole('button', { name: lang === 'en' ? 'Close' : '닫기' }).click();
         await screenshot(page, 'journey-backtest', lang);
         assertNoErrors(errors, lang);
       } finally {
