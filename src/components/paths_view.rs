@@ -16,9 +16,10 @@ use crate::components::EventFilterPicker;
 use crate::engine::filter::EventFilter;
 use crate::engine::paths::{PathAnchor, PathsResult, PathsSpec, MAX_PATH_STEPS};
 use crate::engine::query::{Analysis, PathsCustomersSpec, QueryResult};
-use crate::engine::segment_templates::template;
+use crate::i18n::cohorts_texts::cohorts_texts;
 use crate::i18n::journeys_texts::{journeys_texts, JourneysTexts};
 use crate::i18n::{event_label, fill, format, Texts};
+use crate::sync::saved_segments::{filter_rule, use_saved_segments, SavedSegment};
 use crate::sync::{dataset::run_query, Dataset};
 
 /// The anchor's kind as the select offers it.
@@ -38,7 +39,7 @@ struct PathsControls {
     hidden: Vec<String>,
     top: usize,
     gap_minutes: u32,
-    /// A segment template id.
+    /// A segment template id or `saved:ID`.
     filter: Option<String>,
 }
 
@@ -87,13 +88,20 @@ struct Pick {
     target: Option<String>,
 }
 
+/// Runs `analysis` over the members of the filter segment (a template id or `saved:ID`).
 fn run(
     data: &Dataset,
     app: &AppSettings,
     filter: Option<&str>,
+    saved: &[SavedSegment],
     analysis: Analysis,
 ) -> Result<QueryResult, String> {
-    let rule = filter.and_then(template).map(|t| t.rule);
+    let rule = filter_rule(filter, saved).map_err(|id| {
+        fill(
+            cohorts_texts(app.locale.get_untracked()).saved_missing,
+            &[&id],
+        )
+    })?;
     run_query(data, app, rule, analysis).map_err(|e| e.to_string())
 }
 
@@ -121,6 +129,7 @@ pub fn PathsView(data: Arc<Dataset>) -> impl IntoView {
     let app = use_settings();
     let controls = RwSignal::new(PathsControls::default());
     let picked: RwSignal<Option<Pick>> = RwSignal::new(None);
+    let saved = use_saved_segments();
     let event_names: Vec<String> = data
         .store
         .meta
@@ -141,7 +150,16 @@ pub fn PathsView(data: Arc<Dataset>) -> impl IntoView {
         Memo::new(move |_| {
             app.zone.track();
             let c = controls.get();
-            match run(&data, &app, c.filter.as_deref(), Analysis::Paths(c.spec())) {
+            let found = saved.list.with(|list| {
+                run(
+                    &data,
+                    &app,
+                    c.filter.as_deref(),
+                    list,
+                    Analysis::Paths(c.spec()),
+                )
+            });
+            match found {
                 Ok(QueryResult::Paths(result)) => Ok(result),
                 Ok(_) => Err("unexpected result".to_owned()),
                 Err(e) => Err(e),
@@ -237,7 +255,8 @@ pub fn PathsView(data: Arc<Dataset>) -> impl IntoView {
                         }/>
                 </label>
                 <SegmentFilterSelect value=Signal::derive(move || controls.get().filter)
-                    on_change=Callback::new(move |id: Option<String>| set(&|c| c.filter = id.clone()))/>
+                    on_change=Callback::new(move |id: Option<String>| set(&|c| c.filter = id.clone()))
+                    saved=saved.names()/>
             </div>
             {anchor_picker}
             <fieldset class="crm-checks">
@@ -407,12 +426,16 @@ pub fn PathsView(data: Arc<Dataset>) -> impl IntoView {
                 label: pick.label.clone(),
                 target: pick.target.clone(),
             };
-            let customers = match run(
-                &data,
-                &app,
-                c.filter.as_deref(),
-                Analysis::PathsCustomers(spec),
-            ) {
+            let found = saved.list.with_untracked(|list| {
+                run(
+                    &data,
+                    &app,
+                    c.filter.as_deref(),
+                    list,
+                    Analysis::PathsCustomers(spec),
+                )
+            });
+            let customers = match found {
                 Ok(QueryResult::PathsCustomers(list)) => Ok(list.customers),
                 Ok(_) => Err("unexpected result".to_owned()),
                 Err(e) => Err(e),

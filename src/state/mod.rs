@@ -6,4 +6,5 @@ pub mod cohort_view;
 pub mod kpi_links;
 pub mod rule_ops;
 pub mod rule_tree;
+pub mod saved_segment;
 pub mod segment_view;
