@@ -42,6 +42,8 @@ pub mod segment_overlap;
 pub mod segment_result;
 pub use definition_bar::DefinitionBar;
 pub use save_as_segment::SaveAsSegment;
+pub mod ignored_params;
 pub mod journey_backtest_view;
 pub mod load_progress;
 pub mod offline_indicator;
+pub mod url_params;

@@ -11,6 +11,7 @@ use crate::app::{use_settings, AppSettings};
 use crate::charts::retention_curves::{retention_curves_svg, CurveSeries, RetentionCurves};
 use crate::components::cell_explainer::{CellExplainer, CellStory};
 use crate::components::download::{download_svg_as_png, download_text};
+use crate::components::ignored_params::IgnoredParams;
 use crate::components::retention_answer::RetentionAnswer;
 use crate::components::retention_controls::RetentionControls;
 use crate::components::retention_table::{cell_value, CellRef, RetentionTable};
@@ -462,12 +463,7 @@ fn CohortsView(data: Arc<Dataset>) -> impl IntoView {
         }
     };
     view! {
-        {move || {
-            let ignored = ignored.get();
-            (!ignored.is_empty()).then(|| view! {
-                <p class="crm-notice" role="status">{fill(app.t().settings_warnings, &[])}{format!(" {}", ignored.join(", "))}</p>
-            })
-        }}
+        <IgnoredParams names=ignored/>
         <RetentionControls view=view_state on_change=set_view meta=meta promotions=promotions saved=saved_names/>
         {results}
     }

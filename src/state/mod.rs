@@ -4,6 +4,8 @@
 
 pub mod cohort_view;
 pub mod kpi_links;
+pub mod paths_view;
+pub mod relationship_view;
 pub mod rule_ops;
 pub mod rule_tree;
 pub mod saved_segment;

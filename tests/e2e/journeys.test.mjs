@@ -226,6 +226,18 @@ describe('journeys page', () => {
         want.length,
       );
       assert.deepEqual(await tableRows(exactTable(page, 'Every move')), want);
+      // The settings are in the URL: a reload (or a shared link) shows the same paths.
+      assert.match(page.url(), /paths_anchor=end/);
+      await page.reload();
+      await page.waitForFunction(
+        (n) => [...document.querySelectorAll('main table')].find((t) => t.caption?.textContent === 'Every move')
+          ?.querySelectorAll('tbody tr').length === n,
+        want.length,
+        { timeout: 120_000 },
+      );
+      assert.deepEqual(await tableRows(exactTable(page, 'Every move')), want);
+      assert.equal(await page.getByRole('spinbutton', { name: 'Steps' }).inputValue(), '3');
+      assert.equal(await pathsCard.getByRole('combobox', { name: 'Only customers in' }).inputValue(), 'win_back');
       // The anchor is the last step: every move ends at step 3.
       assert.ok(anchored.links.every((l) => anchored.nodes[l.target].step <= 2));
 
@@ -297,6 +309,11 @@ describe('journeys page', () => {
       const edited = engine({ kind: 'relationship_transitions', from, to, stages });
       assert.notDeepEqual(expected(edited), expected(moves));
       await eventually(async () => assert.deepEqual(await cells(), expected(edited)), { what: 'edited transitions' });
+      // The edited stages are in the URL and survive a reload.
+      await eventually(async () => assert.match(page.url(), /rel_stages=/), { what: 'stages in the URL' });
+      await page.reload();
+      await table.waitFor({ timeout: 120_000 });
+      await eventually(async () => assert.deepEqual(await cells(), expected(edited)), { what: 'transitions after a reload' });
 
       // The customers behind "basic → collaboration".
       const [bi, ci] = [edited.labels.indexOf('basic'), edited.labels.indexOf('collaboration')];
@@ -310,6 +327,20 @@ describe('journeys page', () => {
       assert.deepEqual(await listedIds(panel), list.customers.slice(0, 50));
       await screenshot(page, 'journeys-relationship', 'en');
       assertNoErrors(errors, 'relationship');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a link with unreadable settings says which were ignored and shows the defaults', { timeout: TEST_TIMEOUT }, async () => {
+    const { context, page, errors } = await openPage(env.browser, { locale: 'en-US' });
+    try {
+      await page.goto(env.server.url + '/journeys?paths_steps=99&rel_from=2026-02-30&paths_top=5');
+      await page.getByRole('status').filter({ hasText: 'paths_steps' }).waitFor({ timeout: 120_000 });
+      await page.getByRole('status').filter({ hasText: 'rel_from' }).waitFor();
+      assert.equal(await page.getByRole('spinbutton', { name: 'Steps' }).inputValue(), '4');
+      assert.equal(await page.getByRole('spinbutton', { name: 'Top moves kept' }).inputValue(), '5');
+      assertNoErrors(errors, 'ignored settings');
     } finally {
       await context.close();
     }
