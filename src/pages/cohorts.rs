@@ -240,6 +240,7 @@ fn curves(
         y_label,
         columns: &columns,
         series: &series,
+        earlier_label: t.curves_earlier,
         format_y: &move |v| match measure {
             Measure::Customers => format::percent(v),
             _ => format::money_compact(v, currency, locale),
