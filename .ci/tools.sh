@@ -253,66 +253,52 @@ need_postgres() {
   _tools_log "postgresql: $("$bindir/postgres" --version) ($bindir)"
 }
 
-need_duckdb() {
+# _need_pip NAME==VERSION...: installs the pinned Python packages (pip) unless every one of them is
+# present at exactly its version.
+_need_pip() {
   command -v python3 >/dev/null || {
-    _tools_fail "python3 not found (needed for duckdb)"
+    _tools_fail "python3 not found (needed for $*)"
     return 1
   }
-  local have
-  have=$(python3 -c 'import duckdb; print(duckdb.__version__)' 2>/dev/null || true)
-  if [[ $have == "$DUCKDB_VERSION" ]]; then
-    _tools_log "python duckdb $DUCKDB_VERSION: present"
+  local missing
+  missing=$(_pip_missing "$@")
+  if [[ -z $missing ]]; then
+    _tools_log "python $*: present"
     return 0
   fi
-  _tools_log "python duckdb: want $DUCKDB_VERSION, found '${have:-nothing}'"
-  _tools_install "python duckdb $DUCKDB_VERSION (pip)" \
-    python3 -m pip install --quiet --disable-pip-version-check "duckdb==$DUCKDB_VERSION" || return 1
-  have=$(python3 -c 'import duckdb; print(duckdb.__version__)' 2>/dev/null || true)
-  [[ $have == "$DUCKDB_VERSION" ]] ||
-    _tools_fail "duckdb $DUCKDB_VERSION was installed but python3 imports '${have:-nothing}'"
+  _tools_log "python: $missing"
+  _tools_install "python $* (pip)" \
+    python3 -m pip install --quiet --disable-pip-version-check "$@" || return 1
+  missing=$(_pip_missing "$@")
+  [[ -z $missing ]] || _tools_fail "pip installed $* but python3 finds: $missing"
 }
+
+# _pip_missing NAME==VERSION...: prints the pins python3 does not have at that version.
+_pip_missing() {
+  python3 - "$@" <<'PY'
+import sys
+from importlib.metadata import PackageNotFoundError, version
+
+wrong = []
+for pin in sys.argv[1:]:
+    name, want = pin.split("==")
+    try:
+        have = version(name)
+    except PackageNotFoundError:
+        have = "nothing"
+    if have != want:
+        wrong.append(f"{name}: want {want}, found {have}")
+print("; ".join(wrong))
+PY
+}
+
+need_duckdb() { _need_pip "duckdb==$DUCKDB_VERSION"; }
 
 # openapi-spec-validator (with jsonschema) checks public/openapi.json in the contract stage.
-need_openapi_validator() {
-  command -v python3 >/dev/null || {
-    _tools_fail "python3 not found (needed for openapi-spec-validator)"
-    return 1
-  }
-  local want=$OPENAPI_SPEC_VALIDATOR_VERSION have
-  have=$(python3 -c 'from importlib.metadata import version; print(version("openapi-spec-validator"))' 2>/dev/null || true)
-  if [[ $have == "$want" ]]; then
-    _tools_log "python openapi-spec-validator $want: present"
-    return 0
-  fi
-  _tools_log "python openapi-spec-validator: want $want, found '${have:-nothing}'"
-  _tools_install "python openapi-spec-validator $want (pip)" \
-    python3 -m pip install --quiet --disable-pip-version-check "openapi-spec-validator==$want" || return 1
-  have=$(python3 -c 'from importlib.metadata import version; print(version("openapi-spec-validator"))' 2>/dev/null || true)
-  [[ $have == "$want" ]] ||
-    _tools_fail "openapi-spec-validator $want was installed but python3 finds '${have:-nothing}'"
-}
+need_openapi_validator() { _need_pip "openapi-spec-validator==$OPENAPI_SPEC_VALIDATOR_VERSION"; }
 
-# lifetimes and its pinned dependencies (pip), for tests/differential/clv.py.
-need_lifetimes() {
-  command -v python3 >/dev/null || {
-    _tools_fail "python3 not found (needed for lifetimes)"
-    return 1
-  }
-  local want have
-  want=$(printf '%s\n' "${LIFETIMES_PINS[@]}" | sort | tr '\n' ' ')
-  have=$(python3 -c 'import lifetimes, numpy, scipy, pandas, autograd, dill
-from importlib.metadata import version
-print(" ".join(sorted(f"{p}=={version(p)}" for p in ["lifetimes", "numpy", "scipy", "pandas", "autograd", "dill"])))' 2>/dev/null || true)
-  if [[ "$have " == "$want" ]]; then
-    _tools_log "python lifetimes and its pins: present ($have)"
-    return 0
-  fi
-  _tools_log "python lifetimes: want '$want', found '${have:-nothing}'"
-  _tools_install "python ${LIFETIMES_PINS[*]} (pip)" \
-    python3 -m pip install --quiet --disable-pip-version-check "${LIFETIMES_PINS[@]}" || return 1
-  python3 -c 'import lifetimes' 2>/dev/null ||
-    _tools_fail "lifetimes was installed but python3 cannot import it"
-}
+# lifetimes and its pinned dependencies, for tests/differential/clv.py.
+need_lifetimes() { _need_pip "${LIFETIMES_PINS[@]}"; }
 
 # --- Groups -------------------------------------------------------------------------
 # Everything `.ci/test` needs, cheapest first so a broken machine fails fast.

@@ -4,7 +4,7 @@
 
 use plotters::prelude::*;
 
-use super::{draw_legend, responsive, GRID, INK, TITLE_INK};
+use super::{draw_legend, house_mesh, label_font, responsive, titled};
 
 /// What to draw; labels come translated and formatted by the caller.
 pub struct Calibration<'a> {
@@ -44,23 +44,14 @@ pub fn calibration_svg(chart: &Calibration) -> Result<String, String> {
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
         let err = |e: DrawingAreaErrorKind<_>| format!("chart: {e:?}");
-        let font = ("sans-serif", 13).into_font().color(&INK);
-        let mut ctx = ChartBuilder::on(&root)
-            .caption(
-                chart.title,
-                ("sans-serif", 16).into_font().color(&TITLE_INK),
-            )
-            .margin(12)
+        let font = label_font();
+        let mut ctx = titled(&root, chart.title)
             .x_label_area_size(40)
             .y_label_area_size(56)
             .build_cartesian_2d(0.0..(n as f64 - 1.0).max(1.0), 0.0..top)
             .map_err(err)?;
         let buckets = chart.buckets;
-        ctx.configure_mesh()
-            .disable_x_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .label_style(font.clone())
+        house_mesh(&mut ctx.configure_mesh())
             .x_labels(n)
             .x_label_formatter(&|x| {
                 let i = x.round();
@@ -74,7 +65,6 @@ pub fn calibration_svg(chart: &Calibration) -> Result<String, String> {
             .y_label_formatter(&|v| format!("{v:.1}"))
             .x_desc(chart.x_label)
             .y_desc(chart.y_label)
-            .axis_desc_style(font.clone())
             .draw()
             .map_err(err)?;
         let predicted: Vec<(f64, f64)> = chart

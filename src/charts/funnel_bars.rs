@@ -2,7 +2,7 @@
 
 use plotters::prelude::*;
 
-use super::{responsive, GRID, INK, TITLE_INK};
+use super::{house_mesh, label_font, responsive, titled};
 
 /// What to draw; labels come translated and formatted by the caller.
 pub struct FunnelBars<'a> {
@@ -29,23 +29,14 @@ pub fn funnel_bars_svg(chart: &FunnelBars) -> Result<String, String> {
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
         let err = |e: DrawingAreaErrorKind<_>| format!("chart: {e:?}");
-        let font = ("sans-serif", 13).into_font().color(&INK);
-        let mut ctx = ChartBuilder::on(&root)
-            .caption(
-                chart.title,
-                ("sans-serif", 16).into_font().color(&TITLE_INK),
-            )
-            .margin(12)
+        let font = label_font();
+        let mut ctx = titled(&root, chart.title)
             .x_label_area_size(32)
             .y_label_area_size(64)
             .build_cartesian_2d((0..n - 1).into_segmented(), 0.0..top)
             .map_err(err)?;
         let steps = chart.steps;
-        ctx.configure_mesh()
-            .disable_x_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .label_style(font.clone())
+        house_mesh(&mut ctx.configure_mesh())
             .x_labels(n)
             .x_label_formatter(&|x| match x {
                 SegmentValue::CenterOf(i) => steps.get(*i).cloned().unwrap_or_default(),
@@ -54,7 +45,6 @@ pub fn funnel_bars_svg(chart: &FunnelBars) -> Result<String, String> {
             .y_labels(5)
             .y_label_formatter(&|v| format!("{v:.0}"))
             .y_desc(chart.y_label)
-            .axis_desc_style(font.clone())
             .draw()
             .map_err(err)?;
         ctx.draw_series(chart.customers.iter().enumerate().map(|(i, &c)| {

@@ -3,7 +3,7 @@
 
 use plotters::prelude::*;
 
-use super::{draw_legend, responsive, GRID, INK, TITLE_INK};
+use super::{draw_legend, house_mesh, label_font, responsive, titled};
 
 pub struct LifecycleBars<'a> {
     pub title: &'a str,
@@ -47,23 +47,14 @@ pub fn lifecycle_bars_svg(chart: &LifecycleBars) -> Result<String, String> {
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
         let err = |e: DrawingAreaErrorKind<_>| format!("chart: {e:?}");
-        let font = ("sans-serif", 13).into_font().color(&INK);
-        let mut ctx = ChartBuilder::on(&root)
-            .caption(
-                chart.title,
-                ("sans-serif", 16).into_font().color(&TITLE_INK),
-            )
-            .margin(12)
+        let font = label_font();
+        let mut ctx = titled(&root, chart.title)
             .x_label_area_size(32)
             .y_label_area_size(64)
             .build_cartesian_2d((0..n - 1).into_segmented(), -down * 1.1..up * 1.1)
             .map_err(err)?;
         let periods = chart.periods;
-        ctx.configure_mesh()
-            .disable_x_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .label_style(font.clone())
+        house_mesh(&mut ctx.configure_mesh())
             .x_labels(n.min(16))
             .x_label_formatter(&|x| match x {
                 SegmentValue::CenterOf(i) => periods.get(*i).cloned().unwrap_or_default(),
@@ -72,7 +63,6 @@ pub fn lifecycle_bars_svg(chart: &LifecycleBars) -> Result<String, String> {
             .y_labels(6)
             .y_label_formatter(&|v| format!("{:.0}", v.abs()))
             .y_desc(chart.y_label)
-            .axis_desc_style(font.clone())
             .draw()
             .map_err(err)?;
         // Stack upwards new, returning, resurrecting; dormant hangs below zero.

@@ -34,6 +34,39 @@ pub(crate) const AXIS: RGBColor = RGBColor(190, 194, 204);
 /// The legend's frame (also the trend chart's grid).
 pub(crate) const FRAME: RGBColor = RGBColor(210, 214, 222);
 
+/// The font of tick labels and axis descriptions.
+pub(crate) fn label_font() -> TextStyle<'static> {
+    ("sans-serif", 13).into_font().color(&INK)
+}
+
+/// A chart builder on `root` with the house title and margin.
+pub(crate) fn titled<'a, 'b, DB: DrawingBackend>(
+    root: &'a DrawingArea<DB, plotters::coord::Shift>,
+    title: &'b str,
+) -> ChartBuilder<'a, 'b, DB> {
+    let mut builder = ChartBuilder::on(root);
+    builder
+        .caption(title, ("sans-serif", 16).into_font().color(&TITLE_INK))
+        .margin(12);
+    builder
+}
+
+/// The house mesh: horizontal grid lines only, house fonts for labels and axis descriptions.
+pub(crate) fn house_mesh<'m, 'a, 'b, X, Y, DB>(
+    mesh: &'m mut plotters::chart::MeshStyle<'a, 'b, X, Y, DB>,
+) -> &'m mut plotters::chart::MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: plotters::coord::ranged1d::Ranged,
+    Y: plotters::coord::ranged1d::Ranged,
+    DB: DrawingBackend,
+{
+    mesh.disable_x_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID)
+        .label_style(label_font())
+        .axis_desc_style(label_font())
+}
+
 /// Draws the series legend the same way on every chart: a framed, lightly filled box.
 pub(crate) fn draw_legend<'a, DB, CT>(
     chart: &mut ChartContext<'a, DB, CT>,

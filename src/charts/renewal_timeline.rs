@@ -2,8 +2,9 @@
 //! today) and its risk score, at-risk contracts in the warning colour, the riskiest labelled.
 
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{responsive, GRID, INK, TITLE_INK};
+use super::{house_mesh, label_font, responsive, titled};
 
 /// One contract on the timeline.
 pub struct TimelinePoint {
@@ -29,6 +30,16 @@ const HEIGHT: u32 = 300;
 const CALM: RGBColor = RGBColor(52, 87, 184);
 const RISK: RGBColor = RGBColor(196, 50, 40);
 
+/// Labels of dots in the right part of the chart grow leftwards, so they are never cut at the
+/// chart's right edge.
+fn label_side(days_to_end: i64, days: i64) -> HPos {
+    if days_to_end * 10 > days * 6 {
+        HPos::Right
+    } else {
+        HPos::Left
+    }
+}
+
 pub fn renewal_timeline_svg(chart: &RenewalTimeline) -> Result<String, String> {
     if chart.days <= 0 {
         return Err("the timeline needs a window of at least one day".into());
@@ -37,27 +48,17 @@ pub fn renewal_timeline_svg(chart: &RenewalTimeline) -> Result<String, String> {
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
         let err = |e: DrawingAreaErrorKind<_>| format!("chart: {e:?}");
-        let font = ("sans-serif", 13).into_font().color(&INK);
-        let mut ctx = ChartBuilder::on(&root)
-            .caption(
-                chart.title,
-                ("sans-serif", 16).into_font().color(&TITLE_INK),
-            )
-            .margin(12)
+        let font = label_font();
+        let mut ctx = titled(&root, chart.title)
             .x_label_area_size(40)
             .y_label_area_size(48)
             .build_cartesian_2d(0i64..chart.days, 0u32..105u32)
             .map_err(err)?;
-        ctx.configure_mesh()
-            .disable_x_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .label_style(font.clone())
+        house_mesh(&mut ctx.configure_mesh())
             .x_labels(8)
             .y_labels(5)
             .x_desc(chart.x_label)
             .y_desc(chart.y_label)
-            .axis_desc_style(font.clone())
             .draw()
             .map_err(err)?;
         ctx.draw_series(chart.points.iter().map(|p| {
@@ -78,9 +79,9 @@ pub fn renewal_timeline_svg(chart: &RenewalTimeline) -> Result<String, String> {
                     Text::new(
                         p.label.clone(),
                         (p.days_to_end.clamp(0, chart.days), p.risk.min(100)),
-                        font.clone().pos(plotters::style::text_anchor::Pos::new(
-                            plotters::style::text_anchor::HPos::Left,
-                            plotters::style::text_anchor::VPos::Bottom,
+                        font.clone().pos(Pos::new(
+                            label_side(p.days_to_end, chart.days),
+                            VPos::Bottom,
                         )),
                     )
                 }),
@@ -131,5 +132,14 @@ mod tests {
             points: &[],
         })
         .is_err());
+    }
+
+    #[test]
+    fn labels_near_the_right_edge_grow_leftwards() {
+        let right = |d| matches!(label_side(d, 90), HPos::Right);
+        assert!(!right(10));
+        assert!(!right(54));
+        assert!(right(80));
+        assert!(right(90));
     }
 }

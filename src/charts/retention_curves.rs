@@ -2,7 +2,7 @@
 
 use plotters::prelude::*;
 
-use super::{draw_legend, responsive, AXIS, GRID, INK, TITLE_INK};
+use super::{draw_legend, label_font, responsive, titled, AXIS, GRID, TITLE_INK};
 
 /// One line: a value per column (`None` where the column has not started).
 pub struct CurveSeries {
@@ -20,9 +20,18 @@ pub struct RetentionCurves<'a> {
     /// One label per column.
     pub columns: &'a [String],
     pub series: &'a [CurveSeries],
+    /// The legend entry of the earlier cohorts drawn in grey when there are more than
+    /// [`MAX_LABELLED`] ("Earlier cohorts").
+    pub earlier_label: &'a str,
     /// Formats y-axis ticks (`40%`, `₩12,000`).
     pub format_y: &'a dyn Fn(f64) -> String,
 }
+
+/// Cohort lines named in the legend (the most recent ones); earlier cohorts are drawn in grey
+/// under one legend entry, so 24 cohorts never overflow the chart.
+pub const MAX_LABELLED: usize = 8;
+/// The earlier cohorts' lines.
+const EARLIER: RGBColor = RGBColor(176, 182, 194);
 
 const WIDTH: u32 = 860;
 const HEIGHT: u32 = 360;
@@ -57,13 +66,8 @@ pub fn retention_curves_svg(chart: &RetentionCurves) -> Result<String, String> {
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
         let err = |e: DrawingAreaErrorKind<_>| format!("chart: {e:?}");
-        let font = ("sans-serif", 13).into_font().color(&INK);
-        let mut ctx = ChartBuilder::on(&root)
-            .caption(
-                chart.title,
-                ("sans-serif", 16).into_font().color(&TITLE_INK),
-            )
-            .margin(12)
+        let font = label_font();
+        let mut ctx = titled(&root, chart.title)
             .x_label_area_size(40)
             .y_label_area_size(64)
             .build_cartesian_2d(0.0..(n - 1) as f64, 0.0..top)
@@ -90,30 +94,44 @@ pub fn retention_curves_svg(chart: &RetentionCurves) -> Result<String, String> {
             .axis_desc_style(font.clone())
             .draw()
             .map_err(err)?;
-        // Thin lines first, the emphasised mean last so it stays on top.
-        let ordered = chart
-            .series
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| !s.emphasis)
-            .chain(chart.series.iter().enumerate().filter(|(_, s)| s.emphasis));
-        for (i, series) in ordered {
-            let style = if series.emphasis {
-                TITLE_INK.stroke_width(4)
-            } else {
-                PALETTE[i % PALETTE.len()].mix(0.85).stroke_width(2)
-            };
-            let points: Vec<(f64, f64)> = series
+        // Earlier cohorts in grey first, then the labelled recent ones, the emphasised mean last
+        // so it stays on top.
+        let cohorts: Vec<&CurveSeries> = chart.series.iter().filter(|s| !s.emphasis).collect();
+        let earlier = cohorts.len().saturating_sub(MAX_LABELLED);
+        let points = |series: &CurveSeries| -> Vec<(f64, f64)> {
+            series
                 .values
                 .iter()
                 .enumerate()
                 .map_while(|(k, v)| v.filter(|v| v.is_finite()).map(|v| (k as f64, v)))
-                .collect();
-            let legend_style = style;
-            ctx.draw_series(LineSeries::new(points, style))
+                .collect()
+        };
+        for (i, series) in cohorts.iter().take(earlier).enumerate() {
+            let style = EARLIER.mix(0.9).stroke_width(1);
+            let drawn = ctx
+                .draw_series(LineSeries::new(points(series), style))
+                .map_err(err)?;
+            if i == 0 {
+                drawn
+                    .label(chart.earlier_label)
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], style));
+            }
+        }
+        let recent = cohorts
+            .iter()
+            .skip(earlier)
+            .enumerate()
+            .map(|(i, s)| (*s, PALETTE[i % PALETTE.len()].mix(0.85).stroke_width(2)));
+        let means = chart
+            .series
+            .iter()
+            .filter(|s| s.emphasis)
+            .map(|s| (s, TITLE_INK.stroke_width(4)));
+        for (series, style) in recent.chain(means) {
+            ctx.draw_series(LineSeries::new(points(series), style))
                 .map_err(err)?
                 .label(series.label.as_str())
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], legend_style));
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], style));
         }
         if !chart.series.is_empty() {
             draw_legend(&mut ctx, SeriesLabelPosition::UpperRight, font)?;
@@ -148,6 +166,7 @@ mod tests {
             y_label: "재방문율",
             columns: &columns,
             series: &series,
+            earlier_label: "이전 코호트",
             format_y: &|v| format!("{:.0}%", v * 100.0),
         })
         .expect("draws");
@@ -177,6 +196,7 @@ mod tests {
                 y_label: "",
                 columns,
                 series,
+                earlier_label: "",
                 format_y: &|v| v.to_string(),
             })
         };
@@ -191,6 +211,36 @@ mod tests {
         assert!(
             chart(&two, &[]).is_ok(),
             "no cohorts yet still draws the axes"
+        );
+    }
+
+    #[test]
+    fn many_cohorts_name_only_the_recent_ones() {
+        let columns: Vec<String> = (0..3).map(|k| k.to_string()).collect();
+        let series: Vec<CurveSeries> = (0..24)
+            .map(|i| CurveSeries {
+                label: format!("cohort-{i:02}"),
+                values: vec![Some(1.0), Some(0.5), Some(0.2)],
+                emphasis: false,
+            })
+            .collect();
+        let svg = retention_curves_svg(&RetentionCurves {
+            title: "",
+            x_label: "",
+            y_label: "",
+            columns: &columns,
+            series: &series,
+            earlier_label: "Earlier cohorts",
+            format_y: &|v| v.to_string(),
+        })
+        .expect("draws");
+        assert!(svg.contains("Earlier cohorts"));
+        assert!(!svg.contains("cohort-15"), "an earlier cohort is not named");
+        assert!(svg.contains("cohort-16") && svg.contains("cohort-23"));
+        assert_eq!(
+            svg.matches("cohort-").count(),
+            MAX_LABELLED,
+            "the recent cohorts are named once"
         );
     }
 }

@@ -11,33 +11,34 @@ use crate::engine::segment_templates::templates;
 use crate::i18n::journeys_texts::{journeys_texts, JourneysTexts};
 use crate::i18n::{fill, format, template_name, Texts};
 use crate::model::AttributeType;
+use crate::sync::saved_segments::SavedSegment;
 
-/// The select's value for a breakdown: `""`, `"$templates"` or `"attr:<name>"`.
-pub fn breakdown_key(breakdown: &Option<Breakdown>) -> String {
-    match breakdown {
-        None => String::new(),
-        Some(Breakdown::Segments { .. }) => "$templates".to_owned(),
-        Some(Breakdown::Attribute { attribute, .. }) => format!("attr:{attribute}"),
-    }
-}
-
-/// The breakdown a select value stands for.
-pub fn breakdown_of(key: &str) -> Option<Breakdown> {
-    if key == "$templates" {
-        return Some(Breakdown::Segments {
-            segments: templates()
-                .into_iter()
-                .map(|t| NamedRule {
-                    label: t.id.to_owned(),
-                    rule: t.rule,
-                })
-                .collect(),
-        });
-    }
-    key.strip_prefix("attr:").map(|a| Breakdown::Attribute {
-        attribute: a.to_owned(),
-        limit: 10,
-    })
+/// The breakdown a select value stands for: `"$templates"` (the DOMAIN templates), `"$saved"`
+/// (the saved segments, if any), `"attr:<name>"`; anything else is none.
+pub fn breakdown_of(key: &str, saved: &[SavedSegment]) -> Option<Breakdown> {
+    let segments: Vec<NamedRule> = match key {
+        "$templates" => templates()
+            .into_iter()
+            .map(|t| NamedRule {
+                label: t.id.to_owned(),
+                rule: t.rule,
+            })
+            .collect(),
+        "$saved" => saved
+            .iter()
+            .map(|s| NamedRule {
+                label: s.name.clone(),
+                rule: s.rule.clone(),
+            })
+            .collect(),
+        _ => {
+            return key.strip_prefix("attr:").map(|a| Breakdown::Attribute {
+                attribute: a.to_owned(),
+                limit: 10,
+            })
+        }
+    };
+    (!segments.is_empty()).then_some(Breakdown::Segments { segments })
 }
 
 /// The attributes worth breaking a funnel down by (text and yes/no).

@@ -8,26 +8,37 @@ use leptos::prelude::*;
 
 use crate::app::{use_settings, AppSettings};
 use crate::charts::funnel_bars::{funnel_bars_svg, FunnelBars};
-use crate::components::download::download_text;
+use crate::components::customer_list_panel::CustomerListPanel;
 use crate::components::funnel_extras::{
-    breakdown_attributes, breakdown_key, breakdown_of, FunnelBreakdown, TimeToConvert,
+    breakdown_attributes, breakdown_of, FunnelBreakdown, TimeToConvert,
 };
-use crate::components::{EventFilterPicker, SaveAsSegment};
+use crate::components::segment_filter_select::SegmentFilterSelect;
+use crate::components::EventFilterPicker;
 use crate::engine::filter::EventFilter;
 use crate::engine::funnel::{FunnelMode, FunnelResult, FunnelSpec, MAX_STEPS};
-use crate::engine::query::{Analysis, CustomerList, FunnelCustomersSpec, QueryResult};
+use crate::engine::query::{Analysis, FunnelCustomersSpec, QueryResult};
 use crate::engine::segment_rule::Span;
-use crate::engine::QueryError;
-use crate::export::excel_csv;
+use crate::i18n::cohorts_texts::cohorts_texts;
 use crate::i18n::journeys_texts::journeys_texts;
 use crate::i18n::{event_label, fill, format};
+use crate::sync::saved_segments::{filter_rule, use_saved_segments, SavedSegment};
 use crate::sync::{dataset::run_query, Dataset};
 
-/// Customers listed on screen for a drop-off; the CSV has them all.
-const SHOWN: usize = 50;
-
-fn run(data: &Dataset, app: &AppSettings, analysis: Analysis) -> Result<QueryResult, QueryError> {
-    run_query(data, app, None, analysis)
+/// Runs `analysis` over the members of the filter segment (a template id or `saved:ID`).
+fn run(
+    data: &Dataset,
+    app: &AppSettings,
+    filter: Option<&str>,
+    saved: &[SavedSegment],
+    analysis: Analysis,
+) -> Result<QueryResult, String> {
+    let rule = filter_rule(filter, saved).map_err(|id| {
+        fill(
+            cohorts_texts(app.locale.get_untracked()).saved_missing,
+            &[&id],
+        )
+    })?;
+    run_query(data, app, rule, analysis).map_err(|e| e.to_string())
 }
 
 /// The funnel's steps from the URL (`?funnel=visit,purchase`, as the Dashboard's conversion card
@@ -65,6 +76,19 @@ fn default_spec() -> FunnelSpec {
 pub fn FunnelView(data: Arc<Dataset>) -> impl IntoView {
     let app = use_settings();
     let spec = RwSignal::new(default_spec());
+    // The breakdown select's key ("", "$templates", "$saved", "attr:<name>") and the segment
+    // filter; both are resolved against the saved segments when the funnel runs.
+    let by_key = RwSignal::new(String::new());
+    let filter: RwSignal<Option<String>> = RwSignal::new(None);
+    let saved = use_saved_segments();
+    // The spec as the engine takes it, with the breakdown resolved.
+    let effective = Memo::new(move |_| {
+        let mut s = spec.get();
+        s.breakdown = saved
+            .list
+            .with(|list| by_key.with(|key| breakdown_of(key, list)));
+        s
+    });
     // The step whose drop-offs are listed.
     let dropped_at: RwSignal<Option<usize>> = RwSignal::new(None);
     let properties: Arc<BTreeMap<String, Vec<String>>> = Arc::new(
@@ -87,10 +111,19 @@ pub fn FunnelView(data: Arc<Dataset>) -> impl IntoView {
         let data = data.clone();
         Memo::new(move |_| {
             app.zone.track();
-            match run(&data, &app, Analysis::Funnel(spec.get())) {
+            let found = saved.list.with(|list| {
+                run(
+                    &data,
+                    &app,
+                    filter.get().as_deref(),
+                    list,
+                    Analysis::Funnel(effective.get()),
+                )
+            });
+            match found {
                 Ok(QueryResult::Funnel(result)) => Ok(result),
                 Ok(_) => Err("unexpected result".to_owned()),
-                Err(e) => Err(e.to_string()),
+                Err(e) => Err(e),
             }
         })
     };
@@ -128,12 +161,14 @@ pub fn FunnelView(data: Arc<Dataset>) -> impl IntoView {
             .collect_view();
         let mode = current.mode;
         let jt = journeys_texts(app.locale.get());
-        let by = breakdown_key(&current.breakdown);
+        let by = by_key.get();
+        let has_saved = saved.list.with(|list| !list.is_empty());
         let breakdown_options = std::iter::once((String::new(), jt.breakdown_none.to_owned()))
             .chain(std::iter::once((
                 "$templates".to_owned(),
                 jt.breakdown_segments.to_owned(),
             )))
+            .chain(has_saved.then(|| ("$saved".to_owned(), jt.breakdown_saved.to_owned())))
             .chain(attributes.iter().map(|a| {
                 (
                     format!("attr:{a}"),
@@ -178,10 +213,13 @@ pub fn FunnelView(data: Arc<Dataset>) -> impl IntoView {
                 <label class="crm-field">
                     <span>{jt.breakdown}</span>
                     <select aria-label=jt.breakdown on:change=move |ev| {
-                        let key = event_target_value(&ev);
-                        spec.update(|s| s.breakdown = breakdown_of(&key));
+                        by_key.set(event_target_value(&ev));
+                        dropped_at.set(None);
                     }>{breakdown_options}</select>
                 </label>
+                <SegmentFilterSelect value=filter
+                    on_change=Callback::new(move |key: Option<String>| { filter.set(key); dropped_at.set(None); })
+                    saved=saved.names()/>
             </div>
         }
     };
@@ -254,40 +292,23 @@ pub fn FunnelView(data: Arc<Dataset>) -> impl IntoView {
                 None => t.nobody_converted.to_owned(),
             };
             let drop_list = dropped_at.get().and_then(|step| {
-                let spec_now = spec.get_untracked();
-                let listed = run(&data, &app, Analysis::FunnelCustomers(FunnelCustomersSpec { funnel: spec_now, step, dropped: true }));
-                let list: CustomerList = match listed {
-                    Ok(QueryResult::FunnelCustomers(list)) => list,
-                    _ => return None,
+                let spec_now = effective.get_untracked();
+                let listed = saved.list.with_untracked(|list| {
+                    run(&data, &app, filter.get_untracked().as_deref(), list,
+                        Analysis::FunnelCustomers(FunnelCustomersSpec { funnel: spec_now, step, dropped: true }))
+                });
+                let customers = match listed {
+                    Ok(QueryResult::FunnelCustomers(list)) => Ok(list.customers),
+                    Ok(_) => Err("unexpected result".to_owned()),
+                    Err(e) => Err(e),
                 };
+                let count = customers.as_ref().map(Vec::len).unwrap_or(0);
                 let before = labels.get(step.checked_sub(1)?)?.clone();
                 let at = labels.get(step)?.clone();
-                let store = &data.store;
-                let items = list.customers.iter().take(SHOWN).map(|id| view! { <li>{format!("{} ({id})", store.customers.name_and_email(id).0)}</li> }).collect_view();
-                let csv = excel_csv(
-                    &[t.customer_id, t.name, t.email],
-                    list.customers.iter().map(|id| {
-                        let (name, email) = store.customers.name_and_email(id);
-                        vec![id.clone(), name.to_owned(), email.to_owned()]
-                    }),
-                );
-                let more = list.count.saturating_sub(SHOWN);
-                let save_ids = list.customers.clone();
-                let segment_name = fill(t.dropped_title, &[&before, &at, &format::count(list.count)]);
+                let title = fill(t.dropped_title, &[&before, &at, &format::count(count)]);
                 Some(view! {
-                    <aside class="crm-card crm-explainer" aria-labelledby="crm-dropped-title">
-                        <div class="crm-explainer-head">
-                            <h3 id="crm-dropped-title">{fill(t.dropped_title, &[&before, &at, &format::count(list.count)])}</h3>
-                            <button type="button" class="crm-link-button" on:click=move |_| dropped_at.set(None)>{t.close}</button>
-                        </div>
-                        <ul class="crm-name-list">{items}</ul>
-                        {(more > 0).then(|| view! { <p>{fill(t.more_not_shown, &[&format::count(more)])}</p> })}
-                        <button type="button" class="crm-button" on:click=move |_| {
-                            let _ = download_text("crm-lens-funnel-dropped.csv", "text/csv;charset=utf-8", &csv);
-                        }>{t.download_csv}</button>
-                        <SaveAsSegment ids=Signal::derive(move || save_ids.clone())
-                            default_name=Signal::derive(move || segment_name.clone())/>
-                    </aside>
+                    <CustomerListPanel data=data.clone() title customers file_name="crm-lens-funnel-dropped.csv"
+                        id="crm-dropped-title" on_close=Callback::new(move |_| dropped_at.set(None))/>
                 })
             });
             view! {
@@ -314,9 +335,10 @@ pub fn FunnelView(data: Arc<Dataset>) -> impl IntoView {
                 <TimeToConvert totals=result.totals.clone()/>
                 {(!result.groups.is_empty()).then(|| {
                     let jt = journeys_texts(app.locale.get());
-                    let by = match &spec.get_untracked().breakdown {
+                    let by = match &effective.get_untracked().breakdown {
                         Some(crate::engine::population::Breakdown::Attribute { attribute, .. }) => attribute.clone(),
-                        _ => jt.breakdown_segments.to_owned(),
+                        _ if by_key.get_untracked() == "$saved" => jt.by_saved_segment.to_owned(),
+                        _ => jt.by_segment.to_owned(),
                     };
                     view! { <FunnelBreakdown groups=result.groups.clone() by/> }
                 })}

@@ -10,12 +10,14 @@ use crate::charts::sparkline::sparkline_svg;
 use crate::components::segment_filter_select::SegmentFilterSelect;
 use crate::engine::kpi::{Formula, Kpi, KpiResult, KpiRow, KpiSpec};
 use crate::engine::query::{Analysis, QueryResult};
-use crate::engine::segment_templates::template;
+use crate::engine::segment_rule::Rule;
 use crate::engine::{Period, QueryError};
+use crate::i18n::cohorts_texts::cohorts_texts;
 use crate::i18n::fill;
 use crate::i18n::kpi_text::{kpi_formula, kpi_name, kpi_value};
 use crate::i18n::labels::cohort_short;
 use crate::state::kpi_links::kpi_link;
+use crate::sync::saved_segments::{filter_rule, use_saved_segments};
 use crate::sync::{dataset::run_query, Dataset};
 
 /// The cards, in reading order (each links to its view through [`kpi_link`]).
@@ -52,9 +54,8 @@ fn run_kpis(
     data: &Dataset,
     app: &crate::app::AppSettings,
     spec: KpiSpec,
-    filter: Option<String>,
+    filter: Option<Rule>,
 ) -> Result<KpiResult, QueryError> {
-    let filter = filter.as_deref().and_then(template).map(|t| t.rule);
     match run_query(data, app, filter, Analysis::Kpi(spec))? {
         QueryResult::Kpi(result) => Ok(result),
         _ => Err(QueryError::invalid("", "unexpected result kind")),
@@ -66,7 +67,9 @@ pub fn KpiCards(data: Arc<Dataset>) -> impl IntoView {
     let app = use_settings();
     let period = RwSignal::new(Period::Month);
     let churn_days = RwSignal::new(30u32);
+    // A template id or `saved:ID`.
     let filter: RwSignal<Option<String>> = RwSignal::new(None);
+    let saved = use_saved_segments();
     // None: the last complete period (the running one would compare a part with a whole).
     let chosen: RwSignal<Option<usize>> = RwSignal::new(None);
     let currency = app.currency(&data.store.meta.currency);
@@ -81,7 +84,19 @@ pub fn KpiCards(data: Arc<Dataset>) -> impl IntoView {
                 churn_inactive_days: churn_days.get(),
                 ..KpiSpec::default()
             };
-            run_kpis(&data, &app, spec, filter.get())
+            let rule = saved
+                .list
+                .with(|list| filter_rule(filter.get().as_deref(), list))
+                .map_err(|id| {
+                    QueryError::invalid(
+                        "filter",
+                        fill(
+                            cohorts_texts(app.locale.get_untracked()).saved_missing,
+                            &[&id],
+                        ),
+                    )
+                })?;
+            run_kpis(&data, &app, spec, rule)
         })
     };
     let controls = move || {
@@ -128,7 +143,7 @@ pub fn KpiCards(data: Arc<Dataset>) -> impl IntoView {
                                     }
                                 }/>
                         </label>
-        <SegmentFilterSelect value=filter on_change=Callback::new(move |id| filter.set(id))/>
+        <SegmentFilterSelect value=filter on_change=Callback::new(move |id| filter.set(id)) saved=saved.names()/>
                     </div>
                 }
     };

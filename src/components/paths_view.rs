@@ -7,77 +7,24 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use crate::app::{use_settings, AppSettings};
 use crate::charts::sankey::{self, layout, sankey_svg, Rect, Sankey, SankeyLink, SankeyNode};
 use crate::components::customer_list_panel::CustomerListPanel;
+use crate::components::ignored_params::IgnoredParams;
 use crate::components::segment_filter_select::SegmentFilterSelect;
+use crate::components::url_params::use_url_params_writer;
 use crate::components::EventFilterPicker;
 use crate::engine::filter::EventFilter;
-use crate::engine::paths::{PathAnchor, PathsResult, PathsSpec, MAX_PATH_STEPS};
+use crate::engine::paths::{PathsResult, MAX_PATH_STEPS};
 use crate::engine::query::{Analysis, PathsCustomersSpec, QueryResult};
-use crate::engine::segment_templates::template;
+use crate::i18n::cohorts_texts::cohorts_texts;
 use crate::i18n::journeys_texts::{journeys_texts, JourneysTexts};
 use crate::i18n::{event_label, fill, format, Texts};
+use crate::state::paths_view::{self, AnchorKind, PathsSettings, MAX_GAP_MINUTES, MAX_TOP};
+use crate::sync::saved_segments::{filter_rule, use_saved_segments, SavedSegment};
 use crate::sync::{dataset::run_query, Dataset};
-
-/// The anchor's kind as the select offers it.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum AnchorKind {
-    None,
-    Start,
-    End,
-}
-
-/// What the controls hold.
-#[derive(Debug, Clone, PartialEq)]
-struct PathsControls {
-    anchor: AnchorKind,
-    anchor_event: EventFilter,
-    steps: usize,
-    hidden: Vec<String>,
-    top: usize,
-    gap_minutes: u32,
-    /// A segment template id.
-    filter: Option<String>,
-}
-
-impl Default for PathsControls {
-    fn default() -> Self {
-        PathsControls {
-            anchor: AnchorKind::None,
-            anchor_event: EventFilter::of("visit"),
-            steps: 4,
-            hidden: Vec::new(),
-            top: 12,
-            gap_minutes: 30,
-            filter: None,
-        }
-    }
-}
-
-impl PathsControls {
-    fn spec(&self) -> PathsSpec {
-        PathsSpec {
-            session_gap_minutes: self.gap_minutes,
-            anchor: match self.anchor {
-                AnchorKind::None => PathAnchor::None,
-                AnchorKind::Start => PathAnchor::Start {
-                    event: self.anchor_event.clone(),
-                },
-                AnchorKind::End => PathAnchor::End {
-                    event: self.anchor_event.clone(),
-                },
-            },
-            steps: self.steps,
-            hidden: self.hidden.clone(),
-            events: EventFilter::of(crate::engine::filter::ANY_ACTIVITY),
-            top: self.top,
-            from: None,
-            to: None,
-        }
-    }
-}
 
 /// The node or move whose customers are listed.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,13 +34,20 @@ struct Pick {
     target: Option<String>,
 }
 
+/// Runs `analysis` over the members of the filter segment (a template id or `saved:ID`).
 fn run(
     data: &Dataset,
     app: &AppSettings,
     filter: Option<&str>,
+    saved: &[SavedSegment],
     analysis: Analysis,
 ) -> Result<QueryResult, String> {
-    let rule = filter.and_then(template).map(|t| t.rule);
+    let rule = filter_rule(filter, saved).map_err(|id| {
+        fill(
+            cohorts_texts(app.locale.get_untracked()).saved_missing,
+            &[&id],
+        )
+    })?;
     run_query(data, app, rule, analysis).map_err(|e| e.to_string())
 }
 
@@ -119,8 +73,21 @@ fn place(rect: &Rect) -> String {
 #[component]
 pub fn PathsView(data: Arc<Dataset>) -> impl IntoView {
     let app = use_settings();
-    let controls = RwSignal::new(PathsControls::default());
+    // Settings come from the URL at mount and are written back to it on every change.
+    let (initial, ignored) = {
+        let params = use_query_map().get_untracked();
+        PathsSettings::from_params(|key| params.get(key))
+    };
+    let controls = RwSignal::new(initial);
+    let write_url = use_url_params_writer("/journeys", &paths_view::PARAMS);
+    Effect::new(move |first: Option<()>| {
+        let params = controls.with(PathsSettings::to_params);
+        if first.is_some() {
+            write_url.run(params);
+        }
+    });
     let picked: RwSignal<Option<Pick>> = RwSignal::new(None);
+    let saved = use_saved_segments();
     let event_names: Vec<String> = data
         .store
         .meta
@@ -141,14 +108,23 @@ pub fn PathsView(data: Arc<Dataset>) -> impl IntoView {
         Memo::new(move |_| {
             app.zone.track();
             let c = controls.get();
-            match run(&data, &app, c.filter.as_deref(), Analysis::Paths(c.spec())) {
+            let found = saved.list.with(|list| {
+                run(
+                    &data,
+                    &app,
+                    c.filter.as_deref(),
+                    list,
+                    Analysis::Paths(c.spec()),
+                )
+            });
+            match found {
                 Ok(QueryResult::Paths(result)) => Ok(result),
                 Ok(_) => Err("unexpected result".to_owned()),
                 Err(e) => Err(e),
             }
         })
     };
-    let set = move |f: &dyn Fn(&mut PathsControls)| {
+    let set = move |f: &dyn Fn(&mut PathsSettings)| {
         controls.update(|c| f(c));
         picked.set(None);
     };
@@ -220,24 +196,25 @@ pub fn PathsView(data: Arc<Dataset>) -> impl IntoView {
                 </label>
                 <label class="crm-field">
                     <span>{jt.top_moves}</span>
-                    <input type="number" min="1" max="200" aria-label=jt.top_moves
+                    <input type="number" min="1" max=MAX_TOP.to_string() aria-label=jt.top_moves
                         prop:value=c.top.to_string() on:change=move |ev| {
                             if let Ok(n) = event_target_value(&ev).parse::<usize>() {
-                                set(&|c| c.top = n.clamp(1, 200));
+                                set(&|c| c.top = n.clamp(1, MAX_TOP));
                             }
                         }/>
                 </label>
                 <label class="crm-field">
                     <span>{jt.session_gap}</span>
-                    <input type="number" min="1" max="1440" aria-label=jt.session_gap
+                    <input type="number" min="1" max=MAX_GAP_MINUTES.to_string() aria-label=jt.session_gap
                         prop:value=c.gap_minutes.to_string() on:change=move |ev| {
                             if let Ok(n) = event_target_value(&ev).parse::<u32>() {
-                                set(&|c| c.gap_minutes = n.clamp(1, 1440));
+                                set(&|c| c.gap_minutes = n.clamp(1, MAX_GAP_MINUTES));
                             }
                         }/>
                 </label>
                 <SegmentFilterSelect value=Signal::derive(move || controls.get().filter)
-                    on_change=Callback::new(move |id: Option<String>| set(&|c| c.filter = id.clone()))/>
+                    on_change=Callback::new(move |id: Option<String>| set(&|c| c.filter = id.clone()))
+                    saved=saved.names()/>
             </div>
             {anchor_picker}
             <fieldset class="crm-checks">
@@ -407,12 +384,16 @@ pub fn PathsView(data: Arc<Dataset>) -> impl IntoView {
                 label: pick.label.clone(),
                 target: pick.target.clone(),
             };
-            let customers = match run(
-                &data,
-                &app,
-                c.filter.as_deref(),
-                Analysis::PathsCustomers(spec),
-            ) {
+            let found = saved.list.with_untracked(|list| {
+                run(
+                    &data,
+                    &app,
+                    c.filter.as_deref(),
+                    list,
+                    Analysis::PathsCustomers(spec),
+                )
+            });
+            let customers = match found {
                 Ok(QueryResult::PathsCustomers(list)) => Ok(list.customers),
                 Ok(_) => Err("unexpected result".to_owned()),
                 Err(e) => Err(e),
@@ -445,6 +426,7 @@ pub fn PathsView(data: Arc<Dataset>) -> impl IntoView {
         <section class="crm-card crm-controls" aria-labelledby="crm-paths-title">
             <h2 id="crm-paths-title">{move || journeys_texts(app.locale.get()).paths_title}</h2>
             <p class="crm-intro">{move || journeys_texts(app.locale.get()).paths_intro}</p>
+            <IgnoredParams names=ignored/>
             {editor}
             {chart}
             {panel}

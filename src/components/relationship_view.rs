@@ -5,9 +5,12 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use crate::app::{use_settings, AppSettings};
 use crate::components::customer_list_panel::CustomerListPanel;
+use crate::components::ignored_params::IgnoredParams;
+use crate::components::url_params::use_url_params_writer;
 use crate::engine::filter::{EventFilter, ANY_ACTIVITY};
 use crate::engine::query::{
     Analysis, QueryResult, RelationshipCustomersSpec, RelationshipTransitionsSpec,
@@ -18,6 +21,7 @@ use crate::engine::relationship::{
 use crate::engine::segment_rule::{CompareOp, Comparison, Rule, Window};
 use crate::i18n::journeys_texts::{journeys_texts, stage_name};
 use crate::i18n::{event_label, fill, format};
+use crate::state::relationship_view::{self, RelationshipSettings};
 use crate::sync::{dataset::run_query, Dataset};
 
 /// A count whose customers are listed: the stage at "from" and the stage at "to".
@@ -68,10 +72,29 @@ fn date_of(app: &AppSettings, unix: i64) -> String {
 #[component]
 pub fn RelationshipView(data: Arc<Dataset>) -> impl IntoView {
     let app = use_settings();
-    let spec = RwSignal::new(RelationshipSpec::default());
+    // Settings come from the URL at mount and are written back to it on every change (the
+    // default dates are not written, so a link keeps meaning "the last 90 days").
+    let (initial, ignored) = {
+        let params = use_query_map().get_untracked();
+        RelationshipSettings::from_params(|key| params.get(key))
+    };
     let now = data.now();
-    let to_date = RwSignal::new(date_of(&app, now));
-    let from_date = RwSignal::new(date_of(&app, now - 90 * 86_400));
+    let default_to = date_of(&app, now);
+    let default_from = date_of(&app, now - 90 * 86_400);
+    let spec = RwSignal::new(initial.spec);
+    let to_date = RwSignal::new(initial.to.unwrap_or_else(|| default_to.clone()));
+    let from_date = RwSignal::new(initial.from.unwrap_or_else(|| default_from.clone()));
+    let write_url = use_url_params_writer("/journeys", &relationship_view::PARAMS);
+    Effect::new(move |first: Option<()>| {
+        let settings = RelationshipSettings {
+            spec: spec.get(),
+            from: Some(from_date.get()).filter(|d| *d != default_from),
+            to: Some(to_date.get()).filter(|d| *d != default_to),
+        };
+        if first.is_some() {
+            write_url.run(settings.to_params());
+        }
+    });
     let picked: RwSignal<Option<Pick>> = RwSignal::new(None);
     // A rule being typed as JSON, per stage, and its parse error.
     let json_error: RwSignal<Option<(usize, String)>> = RwSignal::new(None);
@@ -372,6 +395,7 @@ pub fn RelationshipView(data: Arc<Dataset>) -> impl IntoView {
         <section class="crm-card crm-controls" aria-labelledby="crm-relationship-title">
             <h2 id="crm-relationship-title">{move || journeys_texts(app.locale.get()).rel_title}</h2>
             <p class="crm-intro">{move || journeys_texts(app.locale.get()).rel_intro}</p>
+            <IgnoredParams names=ignored/>
             {stages_editor}
             {dates}
             {table}

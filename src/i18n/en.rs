@@ -169,6 +169,7 @@ pub static TEXTS: Texts = Texts {
     curves_title: "Retention curves",
     revenue_curves_title: "Cumulative revenue per customer by cohort",
     curves_x: "Periods since start",
+    curves_earlier: "Earlier cohorts",
     curves_y_rate: "Returning customers",
     curves_y_revenue: "Revenue per customer",
     curves_alt: "{0}. Mean: {1} in the first period after the start, {2} in the last complete one.",

@@ -80,10 +80,16 @@ pub struct JourneysTexts {
     pub breakdown_none: &'static str,
     /// By segment (templates)
     pub breakdown_segments: &'static str,
+    /// By saved segment
+    pub breakdown_saved: &'static str,
     /// By {0}
     pub breakdown_attribute: &'static str,
     /// Funnel by {0}
     pub breakdown_caption: &'static str,
+    /// segment (what a breakdown by the templates is by, in the caption)
+    pub by_segment: &'static str,
+    /// saved segment
+    pub by_saved_segment: &'static str,
     /// Group
     pub group: &'static str,
     /// Entered
@@ -204,8 +210,11 @@ pub static EN: JourneysTexts = JourneysTexts {
     breakdown: "Breakdown",
     breakdown_none: "No breakdown",
     breakdown_segments: "By segment (templates)",
+    breakdown_saved: "By saved segment",
     breakdown_attribute: "By {0}",
     breakdown_caption: "Funnel by {0}",
+    by_segment: "segment",
+    by_saved_segment: "saved segment",
     group: "Group",
     entered: "Entered",
     converted: "Converted",
@@ -286,8 +295,11 @@ pub static KO: JourneysTexts = JourneysTexts {
     breakdown: "나눠 보기",
     breakdown_none: "나누지 않음",
     breakdown_segments: "세그먼트별(템플릿)",
+    breakdown_saved: "저장된 세그먼트별",
     breakdown_attribute: "{0}별",
     breakdown_caption: "{0}별 퍼널",
+    by_segment: "세그먼트",
+    by_saved_segment: "저장된 세그먼트",
     group: "그룹",
     entered: "진입",
     converted: "전환",

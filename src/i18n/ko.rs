@@ -169,6 +169,7 @@ pub static TEXTS: Texts = Texts {
     curves_title: "리텐션 곡선",
     revenue_curves_title: "코호트별 고객당 누적 매출",
     curves_x: "시작 이후 기간",
+    curves_earlier: "이전 코호트",
     curves_y_rate: "재방문 고객 비율",
     curves_y_revenue: "고객당 매출",
     curves_alt: "{0}. 평균: 시작 직후 기간 {1}, 마지막 완료 기간 {2}.",

@@ -335,6 +335,8 @@ pub struct Texts {
     pub revenue_curves_title: &'static str,
     /// Periods since start
     pub curves_x: &'static str,
+    /// Earlier cohorts (the grey lines' legend entry)
+    pub curves_earlier: &'static str,
     /// Returning customers
     pub curves_y_rate: &'static str,
     /// Revenue per customer

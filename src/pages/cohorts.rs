@@ -11,6 +11,7 @@ use crate::app::{use_settings, AppSettings};
 use crate::charts::retention_curves::{retention_curves_svg, CurveSeries, RetentionCurves};
 use crate::components::cell_explainer::{CellExplainer, CellStory};
 use crate::components::download::{download_svg_as_png, download_text};
+use crate::components::ignored_params::IgnoredParams;
 use crate::components::retention_answer::RetentionAnswer;
 use crate::components::retention_controls::RetentionControls;
 use crate::components::retention_table::{cell_value, CellRef, RetentionTable};
@@ -25,9 +26,9 @@ use crate::export::excel_csv;
 use crate::i18n::cohorts_texts::cohorts_texts;
 use crate::i18n::labels::{cohort_short, column_label};
 use crate::i18n::{event_label, fill, format, template_name};
-use crate::model::DefinitionKind;
 use crate::state::cohort_view::{CohortView, Measure, SegmentRef};
-use crate::sync::{dataset::run_query, use_definitions, Dataset};
+use crate::sync::saved_segments::{use_saved_segments, SavedSegment};
+use crate::sync::{dataset::run_query, Dataset};
 
 #[component]
 pub fn Cohorts() -> impl IntoView {
@@ -40,14 +41,11 @@ pub fn Cohorts() -> impl IntoView {
     }
 }
 
-/// A saved segment as the page uses it: id, name and rule.
-pub type SavedRule = (String, String, Rule);
-
 /// The rule and the display name of a segment named in the URL.
 fn resolve_segment(
     segment: &SegmentRef,
     app: &AppSettings,
-    saved: &[SavedRule],
+    saved: &[SavedSegment],
 ) -> Result<(String, Rule), QueryError> {
     let t = app.t();
     let ct = cohorts_texts(app.locale.get_untracked());
@@ -58,8 +56,8 @@ fn resolve_segment(
         SegmentRef::Coupon(code) => Ok((fill(ct.coupon_buyers, &[code]), buyers_rule(code))),
         SegmentRef::Saved(id) => saved
             .iter()
-            .find(|(sid, _, _)| sid == id)
-            .map(|(_, name, rule)| (name.clone(), rule.clone()))
+            .find(|s| s.id == *id)
+            .map(|s| (s.name.clone(), s.rule.clone()))
             .ok_or_else(|| QueryError::invalid("segment", fill(ct.saved_missing, &[id]))),
     }
 }
@@ -69,7 +67,7 @@ fn effective(
     app: &AppSettings,
     view: &CohortView,
     spec: &RetentionSpec,
-    saved: &[SavedRule],
+    saved: &[SavedSegment],
 ) -> Result<(Option<Rule>, RetentionSpec), QueryError> {
     let filter = match &view.filter {
         Some(segment) => Some(resolve_segment(segment, app, saved)?.1),
@@ -89,7 +87,7 @@ fn run_retention(
     app: &AppSettings,
     view: &CohortView,
     spec: &RetentionSpec,
-    saved: &[SavedRule],
+    saved: &[SavedSegment],
 ) -> Result<RetentionResult, QueryError> {
     let (filter, spec) = effective(app, view, spec, saved)?;
     match run_query(data, app, filter, Analysis::Retention(spec))? {
@@ -103,7 +101,7 @@ fn run_cell(
     app: &AppSettings,
     view: &CohortView,
     cell: CellRef,
-    saved: &[SavedRule],
+    saved: &[SavedSegment],
 ) -> Result<CellCustomers, QueryError> {
     let (table, row, column) = cell;
     let (filter, retention) = effective(app, view, &view.spec, saved)?;
@@ -242,6 +240,7 @@ fn curves(
         y_label,
         columns: &columns,
         series: &series,
+        earlier_label: t.curves_earlier,
         format_y: &move |v| match measure {
             Measure::Customers => format::percent(v),
             _ => format::money_compact(v, currency, locale),
@@ -280,31 +279,10 @@ fn CohortsView(data: Arc<Dataset>) -> impl IntoView {
             },
         );
     });
-    // Saved segments (id, name, rule), read again after every save or delete; a definition that
-    // is not a readable segment rule is left out.
-    let defs = use_definitions();
-    let saved_list = LocalResource::new(move || {
-        defs.changed.track();
-        async move { defs.list(DefinitionKind::Segment).await }
-    });
-    let saved_rules: Signal<Vec<SavedRule>> = Signal::derive(move || {
-        let Some(Ok(list)) = saved_list.get() else {
-            return Vec::new();
-        };
-        list.into_iter()
-            .filter_map(|d| {
-                let rule = serde_json::from_value::<Rule>(d.definition).ok()?;
-                Some((d.id, d.name, rule))
-            })
-            .collect()
-    });
-    let saved_names = Signal::derive(move || {
-        saved_rules
-            .get()
-            .into_iter()
-            .map(|(id, name, _)| (id, name))
-            .collect::<Vec<_>>()
-    });
+    // Saved segments, read again after every save or delete.
+    let saved = use_saved_segments();
+    let saved_rules = saved.list;
+    let saved_names = saved.names();
     let selected: RwSignal<Option<CellRef>> = RwSignal::new(None);
     // A new definition closes the explainer: its cell may no longer exist.
     Effect::new(move |_| {
@@ -486,12 +464,7 @@ fn CohortsView(data: Arc<Dataset>) -> impl IntoView {
         }
     };
     view! {
-        {move || {
-            let ignored = ignored.get();
-            (!ignored.is_empty()).then(|| view! {
-                <p class="crm-notice" role="status">{fill(app.t().settings_warnings, &[])}{format!(" {}", ignored.join(", "))}</p>
-            })
-        }}
+        <IgnoredParams names=ignored/>
         <RetentionControls view=view_state on_change=set_view meta=meta promotions=promotions saved=saved_names/>
         {results}
     }

@@ -28,6 +28,7 @@ use crate::i18n::{fill, segments_texts, template_name};
 use crate::model::{DefinitionKind, SavedDefinition};
 use crate::state::rule_tree;
 use crate::state::segment_view::{SegmentRef, SegmentView};
+use crate::sync::saved_segments::{use_saved_segments, SavedSegment};
 use crate::sync::{dataset::analysis_context, use_definitions, Dataset};
 
 /// Milliseconds between the last edit and the new count.
@@ -50,16 +51,6 @@ enum Opened {
     Blank,
     Template(String),
     Saved(String),
-}
-
-/// A saved segment as the page uses it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SavedSegment {
-    pub id: String,
-    pub name: String,
-    pub rule: Rule,
-    /// Unix seconds of the last save.
-    pub updated_at: i64,
 }
 
 /// Templates (by their id) and saved segments (by theirs), as the engine resolves references.
@@ -90,25 +81,7 @@ fn SegmentsView(data: Arc<Dataset>) -> impl IntoView {
     // Saved segments, listed through the sync layer (again after every change, also from
     // another tab); each one's rule can be opened and referred to.
     let defs = use_definitions();
-    let listing = LocalResource::new(move || {
-        defs.changed.track();
-        async move { defs.list(DefinitionKind::Segment).await }
-    });
-    let saved = Memo::new(move |_| match listing.get() {
-        Some(Ok(list)) => list
-            .into_iter()
-            .filter_map(|d| {
-                let rule = serde_json::from_value::<Rule>(d.definition).ok()?;
-                Some(SavedSegment {
-                    id: d.id,
-                    name: d.name,
-                    rule,
-                    updated_at: d.updated_at.timestamp(),
-                })
-            })
-            .collect::<Vec<_>>(),
-        _ => Vec::new(),
-    });
+    let saved = use_saved_segments().list;
     let start_rule = initial
         .rule
         .clone()

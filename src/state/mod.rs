@@ -5,6 +5,9 @@
 pub mod backtest_view;
 pub mod cohort_view;
 pub mod kpi_links;
+pub mod paths_view;
+pub mod relationship_view;
 pub mod rule_ops;
 pub mod rule_tree;
+pub mod saved_segment;
 pub mod segment_view;

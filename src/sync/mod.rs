@@ -10,6 +10,7 @@ pub mod error;
 pub mod http;
 pub mod loader;
 pub mod marketing_costs;
+pub mod saved_segments;
 pub mod storage;
 
 pub use dataset::{provide_dataset, use_dataset, Dataset, DatasetContext};

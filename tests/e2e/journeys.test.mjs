@@ -48,25 +48,32 @@ async function listedIds(panel) {
   return items.map((text) => text.match(/\(([^()]+)\)$/)[1]);
 }
 
+/** The definition (a segment rule) of the segment saved in this browser under `name`. */
+async function savedDefinition(page, name) {
+  const saved = await page.evaluate(() => localStorage.getItem('crm-lens:saved:segments'));
+  let found;
+  // The store's layout is the sync module's; find the item of this name in it.
+  const walk = (v) => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (v && typeof v === 'object') {
+      if (v.name === name && v.definition) found = v.definition;
+      Object.values(v).forEach(walk);
+    }
+  };
+  walk(JSON.parse(saved ?? 'null'));
+  assert.ok(found, `segment “${name}” is saved in this browser`);
+  return found;
+}
+
 /** Saves the open panel's customers as a segment through the UI; returns the saved ids (sorted). */
 async function saveAsSegment(page, panel, name) {
   await panel.getByRole('button', { name: /^Save as segment/ }).click();
   await panel.getByRole('textbox', { name: 'Segment name' }).fill(name);
   await panel.getByRole('button', { name: 'Save segment' }).click();
   await panel.getByRole('status').filter({ hasText: `Saved segment “${name}”` }).waitFor();
-  const saved = await page.evaluate(() => localStorage.getItem('crm-lens:saved:segments'));
-  const found = JSON.stringify(JSON.parse(saved ?? 'null'));
-  const values = [];
-  // The store's layout is the sync module's; find the fixed-list rule of this name in it.
-  const walk = (v) => {
-    if (Array.isArray(v)) return v.forEach(walk);
-    if (v && typeof v === 'object') {
-      if (v.name === name && v.definition?.attribute === '$id') values.push(...v.definition.values);
-      Object.values(v).forEach(walk);
-    }
-  };
-  walk(JSON.parse(found));
-  return values.sort();
+  const definition = await savedDefinition(page, name);
+  assert.equal(definition.attribute, '$id', 'a fixed list of customers');
+  return [...definition.values].sort();
 }
 
 const exactTable = (page, name) => page.getByRole('table', { name, exact: true });
@@ -113,6 +120,32 @@ describe('journeys page', () => {
       assert.equal(await panel.locator('li').count(), Math.min(50, dropped.count));
       // The cart abandoners saved as a segment.
       assert.deepEqual(await saveAsSegment(page, panel, 'Cart abandoners'), [...dropped.customers].sort());
+      await panel.getByRole('button', { name: 'Close' }).click();
+
+      // The saved segment is offered as the funnel's filter and as a breakdown.
+      const abandoners = await savedDefinition(page, 'Cart abandoners');
+      const funnelCard = page.locator('section', { has: page.getByRole('heading', { name: 'Funnel', exact: true }) });
+      await funnelCard.getByRole('combobox', { name: 'Only customers in' }).selectOption({ label: 'Cart abandoners' });
+      const filtered = engine({ kind: 'funnel', steps: STEPS, window: { days: 14 }, mode: 'strict', filter: abandoners });
+      await page.waitForFunction(
+        (want) => [...document.querySelectorAll('main table')].find((t) => t.caption?.textContent === 'Funnel')
+          ?.querySelector('tbody tr:first-child td')?.textContent === want,
+        group(filtered.steps[0].customers),
+      );
+      assert.deepEqual((await tableRows(table)).map((r) => r[1]), filtered.steps.map((s) => group(s.customers)));
+      await funnelCard.getByRole('combobox', { name: 'Only customers in' }).selectOption({ label: 'All customers' });
+      await funnelCard.getByRole('combobox', { name: 'Breakdown' }).selectOption({ label: 'By saved segment' });
+      const bySaved = engine({
+        kind: 'funnel', steps: STEPS, window: { days: 14 }, mode: 'strict',
+        breakdown: { by: 'segments', segments: [{ label: 'Cart abandoners', rule: abandoners }] },
+      });
+      const savedGroup = bySaved.groups.find((g) => g.label === 'Cart abandoners');
+      assert.ok(savedGroup, 'the engine has the saved segment as a group');
+      const groupTable = funnelCard.getByRole('table', { name: 'Funnel by saved segment' });
+      await groupTable.waitFor();
+      const groupRow = (await tableRows(groupTable)).find((r) => r[0] === 'Cart abandoners');
+      assert.equal(groupRow[1], group(savedGroup.steps[0].customers));
+      await funnelCard.getByRole('combobox', { name: 'Breakdown' }).selectOption({ label: 'No breakdown' });
 
       const lifecycle = engine({ kind: 'lifecycle', period: 'week', periods: 12 });
       const lrows = await tableRows(page.getByRole('table', { name: 'Lifecycle' }));
@@ -153,6 +186,18 @@ describe('journeys page', () => {
       assert.deepEqual(await saveAsSegment(page, panel, 'Path node'), [...nodeList.customers].sort());
       await panel.getByRole('button', { name: 'Close' }).click();
 
+      // The saved segment filters the paths: its members' moves equal the engine's.
+      const pathNode = await savedDefinition(page, 'Path node');
+      const pathsCard = page.locator('section', { has: page.getByRole('heading', { name: 'Paths', exact: true }) });
+      await pathsCard.getByRole('combobox', { name: 'Only customers in' }).selectOption({ label: 'Path node' });
+      const members = engine({ ...base, filter: pathNode });
+      await page.waitForFunction(
+        (n) => [...document.querySelectorAll('main table')].find((t) => t.caption?.textContent === 'Every move')
+          ?.querySelectorAll('tbody tr').length === n,
+        members.links.length,
+      );
+      assert.deepEqual(await tableRows(exactTable(page, 'Every move')), expectedMoves(members));
+
       // Every control through the UI: end anchor at a purchase with a property filter, steps,
       // hidden events, top N, session gap and a segment filter.
       await page.getByRole('combobox', { name: 'Paths start' }).selectOption('end');
@@ -166,7 +211,7 @@ describe('journeys page', () => {
       await page.getByRole('spinbutton', { name: 'Top moves kept' }).press('Tab');
       await page.getByRole('spinbutton', { name: 'Session gap (minutes)' }).fill('60');
       await page.getByRole('spinbutton', { name: 'Session gap (minutes)' }).press('Tab');
-      await page.getByRole('combobox', { name: 'Only customers in' }).selectOption('win_back');
+      await pathsCard.getByRole('combobox', { name: 'Only customers in' }).selectOption('win_back');
       const spec = {
         kind: 'paths', steps: 3, top: 8, session_gap_minutes: 60, hidden: ['product_view'],
         anchor: { at: 'end', event: { event: 'purchase', conditions: [{ property: 'category', op: 'exists' }] } },
@@ -181,6 +226,18 @@ describe('journeys page', () => {
         want.length,
       );
       assert.deepEqual(await tableRows(exactTable(page, 'Every move')), want);
+      // The settings are in the URL: a reload (or a shared link) shows the same paths.
+      assert.match(page.url(), /paths_anchor=end/);
+      await page.reload();
+      await page.waitForFunction(
+        (n) => [...document.querySelectorAll('main table')].find((t) => t.caption?.textContent === 'Every move')
+          ?.querySelectorAll('tbody tr').length === n,
+        want.length,
+        { timeout: 120_000 },
+      );
+      assert.deepEqual(await tableRows(exactTable(page, 'Every move')), want);
+      assert.equal(await page.getByRole('spinbutton', { name: 'Steps' }).inputValue(), '3');
+      assert.equal(await pathsCard.getByRole('combobox', { name: 'Only customers in' }).inputValue(), 'win_back');
       // The anchor is the last step: every move ends at step 3.
       assert.ok(anchored.links.every((l) => anchored.nodes[l.target].step <= 2));
 
@@ -252,6 +309,11 @@ describe('journeys page', () => {
       const edited = engine({ kind: 'relationship_transitions', from, to, stages });
       assert.notDeepEqual(expected(edited), expected(moves));
       await eventually(async () => assert.deepEqual(await cells(), expected(edited)), { what: 'edited transitions' });
+      // The edited stages are in the URL and survive a reload.
+      await eventually(async () => assert.match(page.url(), /rel_stages=/), { what: 'stages in the URL' });
+      await page.reload();
+      await table.waitFor({ timeout: 120_000 });
+      await eventually(async () => assert.deepEqual(await cells(), expected(edited)), { what: 'transitions after a reload' });
 
       // The customers behind "basic → collaboration".
       const [bi, ci] = [edited.labels.indexOf('basic'), edited.labels.indexOf('collaboration')];
@@ -265,6 +327,20 @@ describe('journeys page', () => {
       assert.deepEqual(await listedIds(panel), list.customers.slice(0, 50));
       await screenshot(page, 'journeys-relationship', 'en');
       assertNoErrors(errors, 'relationship');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a link with unreadable settings says which were ignored and shows the defaults', { timeout: TEST_TIMEOUT }, async () => {
+    const { context, page, errors } = await openPage(env.browser, { locale: 'en-US' });
+    try {
+      await page.goto(env.server.url + '/journeys?paths_steps=99&rel_from=2026-02-30&paths_top=5');
+      await page.getByRole('status').filter({ hasText: 'paths_steps' }).waitFor({ timeout: 120_000 });
+      await page.getByRole('status').filter({ hasText: 'rel_from' }).waitFor();
+      assert.equal(await page.getByRole('spinbutton', { name: 'Steps' }).inputValue(), '4');
+      assert.equal(await page.getByRole('spinbutton', { name: 'Top moves kept' }).inputValue(), '5');
+      assertNoErrors(errors, 'ignored settings');
     } finally {
       await context.close();
     }
