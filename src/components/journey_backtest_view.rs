@@ -361,6 +361,7 @@ pub fn JourneyBacktestView(
             };
         let j = result.journeys.first()?.clone();
         let edited = run.spec.journeys.first()?.clone();
+        let edited_rules = edited.rules.clone();
         let sent_channels: Vec<_> = j
             .channels
             .iter()
@@ -396,7 +397,7 @@ pub fn JourneyBacktestView(
             {summary(b, &j, on_pick)}
             {goal_view(b, t, j.goal.as_ref(), on_pick)}
             <BacktestStepsTable result=j.clone() journey=edited on_pick/>
-            <BacktestChannelsTable channels=j.channels.clone() on_pick/>
+            <BacktestChannelsTable channels=j.channels.clone() rules=edited_rules on_pick/>
             <BacktestCalendar calendar=j.calendar.clone() window_days=result.days channels=sent_channels on_pick/>
         }.into_any())
     };

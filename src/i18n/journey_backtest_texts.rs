@@ -35,6 +35,24 @@ pub struct JourneyBacktestTexts {
     pub lead: &'static str,
     /// The saved journey “{0}” cannot be replayed alongside: {1}. Untick it to run the backtest.
     pub invalid_other: &'static str,
+    /// Sending rules: {0}.
+    pub rules: &'static str,
+    /// no advertising between {0} and {1} (customer’s time)
+    pub rules_quiet: &'static str,
+    /// no quiet hours
+    pub rules_no_quiet: &'static str,
+    /// only to customers who consented
+    pub rules_consent: &'static str,
+    /// consent not checked
+    pub rules_no_consent: &'static str,
+    /// caps {0}
+    pub rules_caps: &'static str,
+    /// no frequency caps
+    pub rules_no_caps: &'static str,
+    /// {0} a day
+    pub cap_day: &'static str,
+    /// {0} a week
+    pub cap_week: &'static str,
     /// Entries
     pub fig_entries: &'static str,
     /// Unique customers
@@ -206,6 +224,15 @@ pub struct JourneyBacktestTexts {
 }
 
 static EN: JourneyBacktestTexts = JourneyBacktestTexts {
+    rules: "Sending rules: {0}.",
+    rules_quiet: "no advertising between {0} and {1} (customer’s time)",
+    rules_no_quiet: "no quiet hours",
+    rules_consent: "only to customers who consented",
+    rules_no_consent: "consent not checked",
+    rules_caps: "caps {0}",
+    rules_no_caps: "no frequency caps",
+    cap_day: "{0} a day",
+    cap_week: "{0} a week",
     invalid_other: "The saved journey “{0}” cannot be replayed alongside: {1}. Untick it to run the backtest.",
     lead: "In these {0} days this journey would have reached {1} customers ({2} entries) and sent {3} messages: {4} a day on average, {5} on the busiest day.",
     title: "Backtest on history",
@@ -308,6 +335,15 @@ static EN: JourneyBacktestTexts = JourneyBacktestTexts {
 };
 
 static KO: JourneyBacktestTexts = JourneyBacktestTexts {
+    rules: "발송 규칙: {0}.",
+    rules_quiet: "고객 현지 시각 {0}~{1} 광고 발송 금지",
+    rules_no_quiet: "야간 발송 제한 없음",
+    rules_consent: "수신 동의한 고객에게만",
+    rules_no_consent: "수신 동의 확인 안 함",
+    rules_caps: "빈도 제한 {0}",
+    rules_no_caps: "빈도 제한 없음",
+    cap_day: "하루 {0}건",
+    cap_week: "주 {0}건",
     invalid_other: "저장된 여정 ‘{0}’은(는) 함께 재생할 수 없습니다: {1}. 선택을 해제하고 백테스트를 실행하세요.",
     lead: "이 {0}일 동안 이 여정은 고객 {1}명(진입 {2}건)에게 닿고 메시지 {3}건을 보냈을 것입니다. 하루 평균 {4}건, 가장 많은 날 {5}건입니다.",
     title: "과거 데이터로 백테스트",

@@ -171,6 +171,15 @@ describe('journey backtest', () => {
           await checkNumbers(page, result);
           assert.equal(await page.locator('.crm-bt-stale').count(), 0);
         }
+        // The journey's sending rules under the channel table (all three keep the default quiet
+        // hours and consent).
+        const order = ['email', 'sms', 'push', 'in_app', 'kakao'];
+        const caps = Object.entries(journey.rules.caps).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
+          .map(([c, cap]) => `${CHANNEL_EN[c]} ${[cap.per_day && `${cap.per_day} a day`, cap.per_week && `${cap.per_week} a week`].filter(Boolean).join(', ')}`);
+        assert.equal(
+          (await page.locator('p.crm-bt-rules').textContent()).trim(),
+          `Sending rules: no advertising between 21:00 and 08:00 (customer’s time); only to customers who consented; caps ${caps.join('; ')}.`,
+        );
         const days = OTHER_DAYS[id];
         const base = { kind: 'journey_backtest_customers', days, journeys: [journey], journey: 0 };
         const result = engine({ kind: 'journey_backtest', days, journeys: [journey] });

@@ -7,8 +7,45 @@ use leptos::prelude::*;
 use super::{channel_name, count_button, status_name, Pick};
 use crate::app::use_settings;
 use crate::engine::backtest::{ChannelCount, MessageStatus, Selection};
-use crate::i18n::format;
-use crate::i18n::journey_backtest_texts::journey_backtest_texts;
+use crate::engine::journey::SendingRules;
+use crate::i18n::journey_backtest_texts::{journey_backtest_texts, JourneyBacktestTexts};
+use crate::i18n::{fill, format};
+
+/// The journey's sending rules in one sentence: quiet hours, consent, caps per channel.
+pub fn rules_sentence(bt: &JourneyBacktestTexts, rules: &SendingRules) -> String {
+    let quiet = match &rules.quiet_hours {
+        Some(q) => fill(bt.rules_quiet, &[&q.start, &q.end]),
+        None => bt.rules_no_quiet.to_owned(),
+    };
+    let consent = if rules.respect_consent {
+        bt.rules_consent
+    } else {
+        bt.rules_no_consent
+    };
+    let caps: Vec<String> = rules
+        .caps
+        .iter()
+        .filter(|(_, cap)| cap.per_day.is_some() || cap.per_week.is_some())
+        .map(|(channel, cap)| {
+            let limits: Vec<String> = [
+                cap.per_day
+                    .map(|n| fill(bt.cap_day, &[&format::count(n as usize)])),
+                cap.per_week
+                    .map(|n| fill(bt.cap_week, &[&format::count(n as usize)])),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            format!("{} {}", channel_name(bt, *channel), limits.join(", "))
+        })
+        .collect();
+    let caps = if caps.is_empty() {
+        bt.rules_no_caps.to_owned()
+    } else {
+        fill(bt.rules_caps, &[&caps.join("; ")])
+    };
+    fill(bt.rules, &[&format!("{quiet}; {consent}; {caps}")])
+}
 
 /// The columns, in order, with their count.
 pub const COLUMNS: [MessageStatus; 7] = [
@@ -36,6 +73,8 @@ fn value(c: &ChannelCount, status: MessageStatus) -> usize {
 #[component]
 pub fn BacktestChannelsTable(
     channels: Vec<ChannelCount>,
+    /// The edited journey's rules, told under the table.
+    rules: SendingRules,
     on_pick: Callback<Pick>,
 ) -> impl IntoView {
     let app = use_settings();
@@ -43,8 +82,12 @@ pub fn BacktestChannelsTable(
         let bt = journey_backtest_texts(app.locale.get());
         let used: Vec<&ChannelCount> = channels.iter().filter(|c| c.attempted > 0).collect();
         if used.is_empty() {
-            return view! { <h3>{bt.channels_title}</h3><p class="crm-notice">{bt.no_messages}</p> }
-                .into_any();
+            return view! {
+                <h3>{bt.channels_title}</h3>
+                <p class="crm-notice">{bt.no_messages}</p>
+                <p class="crm-muted crm-bt-note crm-bt-rules">{rules_sentence(bt, &rules)}</p>
+            }
+            .into_any();
         }
         let rows = used
             .iter()
@@ -56,7 +99,7 @@ pub fn BacktestChannelsTable(
                         let n = value(c, status);
                         let pick = Pick {
                             select: Selection::Channel { channel: c.channel, status },
-                            label: crate::i18n::fill(bt.pick_channel, &[name, status_name(bt, status)]),
+                            label: fill(bt.pick_channel, &[name, status_name(bt, status)]),
                         };
                         view! { <td class="crm-num">{count_button(bt, format::count(n), n, pick, on_pick)}</td> }
                     })
@@ -77,6 +120,7 @@ pub fn BacktestChannelsTable(
                     <tbody>{rows}</tbody>
                 </table>
             </div>
+            <p class="crm-bt-rules">{rules_sentence(bt, &rules)}</p>
             <p class="crm-muted crm-bt-note">{bt.channels_note}</p>
         }
         .into_any()
