@@ -53,6 +53,12 @@ pub struct JourneyBacktestTexts {
     pub cap_day: &'static str,
     /// {0} a week
     pub cap_week: &'static str,
+    /// 1 day
+    pub one_day: &'static str,
+    /// 1 hour
+    pub one_hour: &'static str,
+    /// 1 minute
+    pub one_minute: &'static str,
     /// Entries
     pub fig_entries: &'static str,
     /// Unique customers
@@ -224,6 +230,9 @@ pub struct JourneyBacktestTexts {
 }
 
 static EN: JourneyBacktestTexts = JourneyBacktestTexts {
+    one_day: "1 day",
+    one_hour: "1 hour",
+    one_minute: "1 minute",
     rules: "Sending rules: {0}.",
     rules_quiet: "no advertising between {0} and {1} (customer’s time)",
     rules_no_quiet: "no quiet hours",
@@ -335,6 +344,9 @@ static EN: JourneyBacktestTexts = JourneyBacktestTexts {
 };
 
 static KO: JourneyBacktestTexts = JourneyBacktestTexts {
+    one_day: "1일",
+    one_hour: "1시간",
+    one_minute: "1분",
     rules: "발송 규칙: {0}.",
     rules_quiet: "고객 현지 시각 {0}~{1} 광고 발송 금지",
     rules_no_quiet: "야간 발송 제한 없음",

@@ -2,6 +2,7 @@
 //! parameters. Pure, so the round trip is tested natively; URL state never chooses an API
 //! address or triggers a save.
 
+pub mod backtest_labels;
 pub mod backtest_view;
 pub mod cohort_view;
 pub mod kpi_links;

@@ -4,48 +4,13 @@
 
 use leptos::prelude::*;
 
-use super::{channel_name, count_button, status_name, Pick};
+use super::{count_button, Pick};
 use crate::app::use_settings;
 use crate::engine::backtest::{ChannelCount, MessageStatus, Selection};
 use crate::engine::journey::SendingRules;
-use crate::i18n::journey_backtest_texts::{journey_backtest_texts, JourneyBacktestTexts};
+use crate::i18n::journey_backtest_texts::journey_backtest_texts;
 use crate::i18n::{fill, format};
-
-/// The journey's sending rules in one sentence: quiet hours, consent, caps per channel.
-pub fn rules_sentence(bt: &JourneyBacktestTexts, rules: &SendingRules) -> String {
-    let quiet = match &rules.quiet_hours {
-        Some(q) => fill(bt.rules_quiet, &[&q.start, &q.end]),
-        None => bt.rules_no_quiet.to_owned(),
-    };
-    let consent = if rules.respect_consent {
-        bt.rules_consent
-    } else {
-        bt.rules_no_consent
-    };
-    let caps: Vec<String> = rules
-        .caps
-        .iter()
-        .filter(|(_, cap)| cap.per_day.is_some() || cap.per_week.is_some())
-        .map(|(channel, cap)| {
-            let limits: Vec<String> = [
-                cap.per_day
-                    .map(|n| fill(bt.cap_day, &[&format::count(n as usize)])),
-                cap.per_week
-                    .map(|n| fill(bt.cap_week, &[&format::count(n as usize)])),
-            ]
-            .into_iter()
-            .flatten()
-            .collect();
-            format!("{} {}", channel_name(bt, *channel), limits.join(", "))
-        })
-        .collect();
-    let caps = if caps.is_empty() {
-        bt.rules_no_caps.to_owned()
-    } else {
-        fill(bt.rules_caps, &[&caps.join("; ")])
-    };
-    fill(bt.rules, &[&format!("{quiet}; {consent}; {caps}")])
-}
+use crate::state::backtest_labels::{channel_name, rules_sentence, status_name};
 
 /// The columns, in order, with their count.
 pub const COLUMNS: [MessageStatus; 7] = [

@@ -9,40 +9,16 @@ pub mod steps_table;
 
 use leptos::prelude::*;
 
-use crate::engine::backtest::{MessageStatus, Selection};
-use crate::engine::journey::Channel;
+use crate::engine::backtest::Selection;
 use crate::i18n::fill;
 use crate::i18n::journey_backtest_texts::JourneyBacktestTexts;
+pub use crate::state::backtest_labels::channel_name;
 
 /// A count the user opened: the engine's selection and its translated name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pick {
     pub select: Selection,
     pub label: String,
-}
-
-/// A channel's name.
-pub fn channel_name(bt: &JourneyBacktestTexts, channel: Channel) -> &'static str {
-    match channel {
-        Channel::Email => bt.ch_email,
-        Channel::Sms => bt.ch_sms,
-        Channel::Push => bt.ch_push,
-        Channel::InApp => bt.ch_in_app,
-        Channel::Kakao => bt.ch_kakao,
-    }
-}
-
-/// A message status as the channel table's column names it.
-pub fn status_name(bt: &JourneyBacktestTexts, status: MessageStatus) -> &'static str {
-    match status {
-        MessageStatus::Attempted => bt.col_attempted,
-        MessageStatus::Sent => bt.col_sent,
-        MessageStatus::SkippedConsent => bt.col_skipped,
-        MessageStatus::DeferredQuietHours => bt.col_deferred,
-        MessageStatus::HeldByCap => bt.col_held,
-        MessageStatus::Pending => bt.col_pending,
-        MessageStatus::Cancelled => bt.col_cancelled,
-    }
 }
 
 /// A count that lists its customers when pressed (a plain `0` when there is nobody to list).

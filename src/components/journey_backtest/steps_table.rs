@@ -6,62 +6,10 @@ use leptos::prelude::*;
 use super::{count_button, Pick};
 use crate::app::use_settings;
 use crate::engine::backtest::{JourneyBacktest, Selection};
-use crate::engine::journey::{Journey, Step, CONTROL_OUTLET};
-use crate::i18n::journey_backtest_texts::{journey_backtest_texts, JourneyBacktestTexts};
-use crate::i18n::{event_label, fill, format, Texts};
-
-/// A readable duration: whole days, else whole hours, else minutes.
-fn span_text(t: &Texts, seconds: i64) -> String {
-    if seconds > 0 && seconds % 86_400 == 0 {
-        fill(t.dur_days, &[&format::integer(seconds / 86_400)])
-    } else if seconds > 0 && seconds % 3_600 == 0 {
-        fill(t.dur_hours, &[&format::integer(seconds / 3_600)])
-    } else {
-        fill(t.dur_minutes, &[&format::integer(seconds / 60)])
-    }
-}
-
-/// What a step is, for a marketer: "Message · Kakao · Welcome coupon", "Delay · 2 days".
-pub fn step_name(t: &Texts, bt: &JourneyBacktestTexts, journey: &Journey, id: &str) -> String {
-    let Some(node) = journey.node(id) else {
-        return id.to_owned();
-    };
-    match &node.step {
-        Step::Message { channel, name, .. } => {
-            let channel = super::channel_name(bt, *channel);
-            if name.trim().is_empty() {
-                format!("{} · {channel}", bt.kind_message)
-            } else {
-                format!("{} · {channel} · {}", bt.kind_message, name.trim())
-            }
-        }
-        Step::Delay { duration, .. } => {
-            format!("{} · {}", bt.kind_delay, span_text(t, duration.seconds()))
-        }
-        Step::Wait { event, timeout, .. } => format!(
-            "{} · {} ≤ {}",
-            bt.kind_wait,
-            event_label(t, &event.event),
-            span_text(t, timeout.seconds())
-        ),
-        Step::Branch { .. } => bt.kind_branch.to_owned(),
-        Step::Split { .. } => bt.kind_split.to_owned(),
-        Step::Exit => bt.kind_exit.to_owned(),
-    }
-}
-
-/// An outlet's name: "then", "yes", "path A", "control group" …
-pub fn outlet_name(bt: &JourneyBacktestTexts, outlet: &str, from_split: bool) -> String {
-    match outlet {
-        CONTROL_OUTLET if from_split => bt.out_control.to_owned(),
-        "next" if !from_split => bt.out_next.to_owned(),
-        "event" if !from_split => bt.out_event.to_owned(),
-        "timeout" if !from_split => bt.out_timeout.to_owned(),
-        "yes" if !from_split => bt.out_yes.to_owned(),
-        "no" if !from_split => bt.out_no.to_owned(),
-        label => fill(bt.out_path, &[label]),
-    }
-}
+use crate::engine::journey::{Journey, Step};
+use crate::i18n::journey_backtest_texts::journey_backtest_texts;
+use crate::i18n::{fill, format};
+use crate::state::backtest_labels::{outlet_name, step_name};
 
 #[component]
 pub fn BacktestStepsTable(
