@@ -183,12 +183,9 @@ fn goal_view(
             </p>
         }
     });
-    let reached = |label: &'static str, n: usize, group: GoalGroup| {
+    let reached = |label: &'static str, n: usize, group: GoalGroup, reached: bool| {
         let pick = Pick {
-            select: Selection::Goal {
-                group,
-                reached: true,
-            },
+            select: Selection::Goal { group, reached },
             label: label.to_owned(),
         };
         figure(label, count_button(bt, format::count(n), n, pick, on_pick))
@@ -201,9 +198,10 @@ fn goal_view(
         <h3>{bt.goal_title}</h3>
         <p class="crm-bt-goal-sentence">{sentence}</p>
         <dl class="crm-figures crm-bt-goal">
-            {reached(bt.fig_treated_reached, g.treated_reached, GoalGroup::Treated)}
+            {reached(bt.fig_treated_reached, g.treated_reached, GoalGroup::Treated, true)}
+            {reached(bt.fig_treated_missed, g.treated - g.treated_reached, GoalGroup::Treated, false)}
             {text(bt.fig_treated_rate, rate(g.treated_rate))}
-            {has_control.then(|| reached(bt.fig_control_reached, g.control_reached, GoalGroup::Control))}
+            {has_control.then(|| reached(bt.fig_control_reached, g.control_reached, GoalGroup::Control, true))}
             {has_control.then(|| text(bt.fig_control_rate, rate(g.control_rate)))}
             {has_control.then(|| text(bt.fig_uplift, g.uplift_points.map_or_else(|| "—".to_owned(), |u| points(bt, u))))}
         </dl>

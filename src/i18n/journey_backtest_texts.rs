@@ -59,6 +59,8 @@ pub struct JourneyBacktestTexts {
     pub one_hour: &'static str,
     /// 1 minute
     pub one_minute: &'static str,
+    /// Messaged, did not reach it
+    pub fig_treated_missed: &'static str,
     /// Entries
     pub fig_entries: &'static str,
     /// Unique customers
@@ -230,6 +232,7 @@ pub struct JourneyBacktestTexts {
 }
 
 static EN: JourneyBacktestTexts = JourneyBacktestTexts {
+    fig_treated_missed: "Messaged, did not reach it",
     one_day: "1 day",
     one_hour: "1 hour",
     one_minute: "1 minute",
@@ -344,6 +347,7 @@ static EN: JourneyBacktestTexts = JourneyBacktestTexts {
 };
 
 static KO: JourneyBacktestTexts = JourneyBacktestTexts {
+    fig_treated_missed: "메시지 받고 목표 미도달",
     one_day: "1일",
     one_hour: "1시간",
     one_minute: "1분",

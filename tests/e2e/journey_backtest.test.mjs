@@ -86,9 +86,18 @@ async function listedIds(panel) {
 async function run(page, days) {
   const field = page.getByRole('spinbutton', { name: 'Days of history' });
   await field.fill(String(days));
+  // Record whether the busy state shows while the replay runs.
+  await page.evaluate(() => {
+    window.__busySeen = false;
+    const section = document.querySelector('section.crm-bt');
+    new MutationObserver(() => {
+      if (section.querySelector('.crm-bt-busy') && section.getAttribute('aria-busy') === 'true') window.__busySeen = true;
+    }).observe(section, { subtree: true, childList: true, attributes: true });
+  });
   await page.getByRole('button', { name: 'Run backtest' }).click();
   await page.locator(`.crm-bt-window:has-text("(${group(days)} days)")`).waitFor({ timeout: 240_000 });
   await page.locator('section.crm-bt[aria-busy="false"]').waitFor({ timeout: 240_000 });
+  assert.ok(await page.evaluate(() => window.__busySeen), 'a busy state showed while replaying');
 }
 
 /** Checks every number shown against the engine's answer for the first journey. */
@@ -113,7 +122,10 @@ async function checkNumbers(page, result) {
     : 'There is no control group, so the uplift is unknown: add one with an A/B split.';
   assert.equal((await page.locator('.crm-bt-goal-sentence').textContent()).trim(), sentence);
   const goal = await figures(page.locator('dl.crm-bt-goal'));
-  const wantGoal = { 'Messaged, reached the goal': group(g.treated_reached), 'Goal rate, messaged': pct(g.treated_rate) };
+  const wantGoal = {
+    'Messaged, reached the goal': group(g.treated_reached), 'Messaged, did not reach it': group(g.treated - g.treated_reached),
+    'Goal rate, messaged': pct(g.treated_rate),
+  };
   if (g.control > 0) {
     Object.assign(wantGoal, {
       'Control, reached the goal': group(g.control_reached), 'Goal rate, control': pct(g.control_rate),
@@ -225,6 +237,13 @@ describe('journey backtest', () => {
         // Goal: those messaged who reached it.
         await open(page.getByRole('button', { name: `Messaged, reached the goal: ${group(j.goal.treated_reached)} — list the customers` }),
           { count: 'goal', group: 'treated', reached: true });
+
+        await open(page.getByRole('button', { name: `Messaged, did not reach it: ${group(j.goal.treated - j.goal.treated_reached)} — list the customers` }),
+          { count: 'goal', group: 'treated', reached: false });
+        if (j.goal.control_reached > 0) {
+          await open(page.getByRole('button', { name: `Control, reached the goal: ${group(j.goal.control_reached)} — list the customers` }),
+            { count: 'goal', group: 'control', reached: true });
+        }
 
         // Changing the days marks the result stale until it runs again.
         await page.getByRole('spinbutton', { name: 'Days of history' }).fill('60');
