@@ -87,7 +87,7 @@ export function assertNoPageErrors(errors, where) {
 
 export async function shot(page, name, lang) {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `faults-${name}-${lang}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `faults-${name}-${lang}.png`) });
 }
 
 /** Switches the app's language with its select (the messages follow). */
@@ -202,9 +202,15 @@ async function mangled(route, mangle) {
 
 /** Spoils one field's type: a definition's version, a customer's created_at, an event's at. */
 export function wrongType(text) {
-  if (/"version":\d+/.test(text)) return text.replace(/"version":(\d+)/, '"version":"$1"');
-  if (/"created_at":"[^"]*"/.test(text)) return text.replace(/"created_at":"[^"]*"/, '"created_at":12');
-  return text.replace(/"at":"[^"]*"/, '"at":12');
+  // PostgreSQL's jsonb text has a space after the colon; serde's output has none.
+  for (const [pattern, replacement] of [
+    [/"version":\s*(\d+)/, '"version":"$1"'],
+    [/"created_at":\s*"[^"]*"/, '"created_at":12'],
+    [/"at":\s*"[^"]*"/, '"at":12'],
+  ]) {
+    if (pattern.test(text)) return text.replace(pattern, replacement);
+  }
+  throw new Error(`wrongType: no field to spoil in ${text.slice(0, 200)}`);
 }
 
 /**
@@ -232,10 +238,11 @@ export const FAULTS = {
 };
 
 /**
- * Injects `fault` on the backend requests `match(request)` accepts. Returns a handle: `hits`,
+ * Injects `fault` on the backend requests `match(request)` accepts (`consumers`: how many
+ * components send the same request). Returns a handle: `hits`,
  * `times` (ms of each hit) and `lift()` (later requests pass through untouched).
  */
-export async function inject(page, faultName, match) {
+export async function inject(page, faultName, match, { consumers = 1 } = {}) {
   const fault = FAULTS[faultName];
   const state = { active: true, hits: 0, times: [], lift: () => { state.active = false; } };
   await page.route(
@@ -246,7 +253,8 @@ export async function inject(page, faultName, match) {
       if (!state.active || !match(req)) return route.fallback();
       state.hits += 1;
       state.times.push(Date.now());
-      if (fault.once) state.active = false;
+      // A `once` fault fails the first request of each consumer (several components may ask).
+      if (fault.once && state.hits >= consumers) state.active = false;
       try {
         return await fault.respond(route);
       } catch {

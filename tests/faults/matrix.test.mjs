@@ -30,7 +30,9 @@ import {
   setLanguage,
   shot,
   useStack,
+  API,
   RUN,
+  TOKEN,
 } from './helpers.mjs';
 
 const OPS = ['load', 'refresh', 'list', 'save new', 'update', 'delete'];
@@ -76,7 +78,7 @@ const isVisible = async (loc) => (await loc.count()) > 0 && (await loc.first().i
  * "Try again". Returns the outcome text.
  */
 async function cell(page, { faultName, op, match, act, alert, done, whileFailed = async () => {}, consumers = 1 }) {
-  const fault = await inject(page, faultName, match);
+  const fault = await inject(page, faultName, match, { consumers });
   const started = Date.now();
   await act();
   let seen;
@@ -175,8 +177,18 @@ describe('fault matrix against the reference backend', () => {
         const before = counts;
         counts = await backendCounts();
         assert.equal(counts.customers, before.customers + 2);
-        let sinceRequests = 0;
-        page.on('request', (r) => { if (r.url().includes('since=')) sinceRequests += 1; });
+        // Rows in the last readable answer to each `since` listing (one page each here).
+        const sinceRows = {};
+        const onSince = async (r) => {
+          const u = new URL(r.url());
+          if (!u.searchParams.has('since') || r.status() !== 200) return;
+          try {
+            sinceRows[u.pathname] = (await r.json()).data.length;
+          } catch {
+            // a spoilt answer of the fault
+          }
+        };
+        page.on('response', onSince);
         cells.refresh = await cell(page, {
           faultName, op: 'refresh',
           match: on('GET', (p, q) => p === '/customers' && q.has('since')),
@@ -185,9 +197,16 @@ describe('fault matrix against the reference backend', () => {
           done: shows(counts),
           whileFailed: async () => assert.ok(await shows(before)(), 'the data loaded before stays on screen'),
         });
-        assert.ok(sinceRequests >= 2, 'Refresh asked with since=');
+        page.off('response', onSince);
+        assert.deepEqual(sinceRows, { '/customers': 2, '/events': 6 }, 'Refresh got only the new rows');
 
-        // 3. The saved segments list (opened with the Segments page).
+        // 3. The saved segments list (opened with the Segments page), with one saved by someone
+        // else so that the list has rows to spoil.
+        const seed = await backend('/segments', {
+          method: 'POST',
+          json: { name: `Seed ${RUN} ${n}`, description: '', definition: { rule: 'all', rules: [] } },
+        });
+        assert.equal(seed.status, 201, 'seed segment');
         const savedBefore = (await backend('/segments?limit=100')).body.data.length;
         cells.list = await cell(page, {
           faultName, op: 'list',
@@ -198,10 +217,8 @@ describe('fault matrix against the reference backend', () => {
           },
           alert: listAlert,
           consumers: 2,
-          done: async () => {
-            const items = await page.locator('.crm-defbar-list > li').count();
-            return savedBefore === 0 ? await isVisible(page.getByText('Nothing saved yet.')) : items === savedBefore;
-          },
+          done: async () => (await page.locator('.crm-defbar-list > li').count()) === savedBefore
+            && isVisible(page.getByRole('button', { name: `Open Seed ${RUN} ${n}`, exact: true })),
         });
 
         // 4. Save a new segment (POST with an Idempotency-Key).
@@ -284,6 +301,10 @@ describe('fault matrix against the reference backend', () => {
         }
         assert.equal((await backend(`/segments/${id}`)).status, 404, 'deleted on the backend');
         await editKept(days2)();
+
+        const seedNow = await backend(`/segments/${seed.body.id}`);
+        assert.equal(seedNow.body.version, 1, 'the other segment was never touched');
+        await fetch(`${API}/segments/${seed.body.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${TOKEN}`, 'If-Match': seedNow.headers.get('etag') } });
 
         // The app still works: another page and back.
         await page.getByRole('navigation').getByRole('link', { name: 'Dashboard', exact: true }).click();
