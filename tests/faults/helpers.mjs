@@ -87,6 +87,8 @@ export function assertNoPageErrors(errors, where) {
 
 export async function shot(page, name, lang) {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  // The top of the page: the header (Offline pill, Refresh), the load messages and the bar.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `faults-${name}-${lang}.png`) });
 }
 
