@@ -113,6 +113,7 @@ async function cell(page, { faultName, op, match, act, alert, done, whileFailed 
     const expected = MESSAGES[faultName];
     assert.ok(expected, `${faultName} × ${op}: unexpected message: ${text}`);
     assert.match(text, expected.en, `${faultName} × ${op}: the message`);
+    assert.doesNotMatch(text, /cursor=|since=|limit=/, `${faultName} × ${op}: no unreadable query in the message`);
     await whileFailed();
     const tag = `${faultName}-${op}`.replace(/[^a-z0-9]+/gi, '-');
     await shot(page, tag, 'en');
