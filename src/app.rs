@@ -64,6 +64,7 @@ pub fn mount() {
         let (file_layer, file_warning) = load_config_file(&app_base).await;
         let mut settings = config::resolve(&[attributes, file_layer], &browser_languages());
         settings.warnings.extend(file_warning);
+        crate::sync::http::set_request_timeout(settings.request_timeout);
         CRASH_LOCALE.with(|l| l.set(settings.locale));
         leptos::mount::mount_to(host, move || view! { <App settings app_base/> }).forget();
     });
@@ -94,6 +95,7 @@ fn attribute_layer(host: &HtmlElement) -> SettingsLayer {
         timezone: attr("data-timezone"),
         currency: attr("data-currency"),
         base_path: attr("data-base-path"),
+        request_timeout: attr("data-request-timeout"),
     }
 }
 

@@ -19,6 +19,24 @@ pub struct SettingsLayer {
     pub timezone: Option<String>,
     pub currency: Option<String>,
     pub base_path: Option<String>,
+    /// Seconds one request to the backend may take (`data-request-timeout`); a number or a
+    /// string of digits in `config.json`.
+    #[serde(deserialize_with = "number_or_string")]
+    pub request_timeout: Option<String>,
+}
+
+/// Accepts `3`, `"3"` or `null`.
+fn number_or_string<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Number(serde_json::Number),
+        Text(String),
+    }
+    Ok(Option::<Raw>::deserialize(de)?.map(|raw| match raw {
+        Raw::Number(n) => n.to_string(),
+        Raw::Text(t) => t,
+    }))
 }
 
 impl SettingsLayer {
@@ -48,6 +66,8 @@ pub struct Settings {
     pub currency: Option<String>,
     /// The path the app is served under (`""` at the site root, `/portal/crm` when embedded).
     pub base_path: String,
+    /// The time limit of one request; `None`: the default (30 s).
+    pub request_timeout: Option<std::time::Duration>,
     /// Problems found while reading the settings, shown to the user.
     pub warnings: Vec<String>,
 }
@@ -95,6 +115,12 @@ pub fn resolve(layers: &[SettingsLayer], browser_languages: &[String]) -> Settin
         &mut warnings,
     )
     .unwrap_or_default();
+    let request_timeout = first_valid(
+        layers,
+        |l| l.request_timeout.as_deref(),
+        parse_request_timeout,
+        &mut warnings,
+    );
 
     Settings {
         source,
@@ -102,6 +128,7 @@ pub fn resolve(layers: &[SettingsLayer], browser_languages: &[String]) -> Settin
         zone,
         currency,
         base_path,
+        request_timeout,
         warnings,
     }
 }
@@ -143,6 +170,16 @@ fn parse_currency(raw: &str) -> Result<String, String> {
         Err(format!(
             "currency {raw:?} is not an ISO 4217 code such as KRW"
         ))
+    }
+}
+
+/// Whole seconds from 1 to 600.
+fn parse_request_timeout(raw: &str) -> Result<std::time::Duration, String> {
+    match raw.parse::<u64>() {
+        Ok(seconds @ 1..=600) => Ok(std::time::Duration::from_secs(seconds)),
+        _ => Err(format!(
+            "request_timeout {raw:?} is not a number of seconds from 1 to 600"
+        )),
     }
 }
 
@@ -231,5 +268,29 @@ mod tests {
         assert_eq!(layer.locale.as_deref(), Some("ko"));
         assert!(SettingsLayer::from_json(br#"{"locale":5}"#).is_err());
         assert!(SettingsLayer::from_json(b"<html>").is_err());
+    }
+
+    #[test]
+    fn request_timeout_is_whole_seconds_from_a_number_or_a_string() {
+        let file = SettingsLayer::from_json(br#"{"request_timeout":3}"#).expect("valid");
+        assert_eq!(file.request_timeout.as_deref(), Some("3"));
+        let s = resolve(&[file], &[]);
+        assert_eq!(s.request_timeout, Some(std::time::Duration::from_secs(3)));
+        let text = SettingsLayer::from_json(br#"{"request_timeout":"45"}"#).expect("valid");
+        assert_eq!(
+            resolve(&[text], &[]).request_timeout,
+            Some(std::time::Duration::from_secs(45))
+        );
+        assert_eq!(resolve(&[], &[]).request_timeout, None);
+        for bad in ["0", "601", "2.5", "soon"] {
+            let layer = SettingsLayer {
+                request_timeout: Some(bad.into()),
+                ..SettingsLayer::default()
+            };
+            let s = resolve(&[layer], &[]);
+            assert_eq!(s.request_timeout, None, "{bad}");
+            assert_eq!(s.warnings.len(), 1, "{bad}: {:?}", s.warnings);
+        }
+        assert!(SettingsLayer::from_json(br#"{"request_timeout":[1]}"#).is_err());
     }
 }

@@ -39,7 +39,7 @@ use crate::app::use_settings;
 use crate::i18n::fill;
 use crate::i18n::sync_texts::{sync_texts, SyncTexts};
 use crate::model::{DefinitionInput, DefinitionKind, SavedDefinition};
-use crate::sync::definitions::{use_definitions, Versioned};
+use crate::sync::definitions::{random_token, use_definitions, Versioned};
 use crate::sync::draft;
 use crate::sync::http::now_utc;
 use crate::sync::SyncError;
@@ -50,6 +50,18 @@ use crate::sync_policy::draft::Draft;
 struct Conflict {
     theirs: Versioned,
     mine: DefinitionInput,
+}
+
+/// The last operation started, so "Try again" after an error repeats that one (not a save).
+#[derive(Debug, Clone, PartialEq)]
+enum Op {
+    Open(String),
+    Save,
+    SaveCopy,
+    Rename,
+    Delete,
+    Overwrite,
+    MineAsCopy,
 }
 
 /// `2026-12-07 21:05` in the app's time zone.
@@ -100,6 +112,24 @@ pub fn DefinitionBar(
     let conflict = RwSignal::new(None::<Conflict>);
     let confirm_delete = RwSignal::new(false);
     let pending_open = RwSignal::new(None::<SavedDefinition>);
+    let last_op = StoredValue::new(None::<Op>);
+    // The Idempotency-Key of a create not yet known to have succeeded, with its input: trying
+    // the same create again reuses it, so the server cannot make it twice.
+    let create_key = StoredValue::new(None::<(DefinitionInput, String)>);
+    let create = move |mine: DefinitionInput| {
+        let key = match create_key.get_value() {
+            Some((input, key)) if input == mine => key,
+            _ => random_token(),
+        };
+        create_key.set_value(Some((mine.clone(), key.clone())));
+        async move {
+            let result = defs.create_keyed(kind, mine, key).await;
+            if result.is_ok() {
+                create_key.set_value(None);
+            }
+            result
+        }
+    };
     // What the editor held when last opened or saved: the draft and "unsaved" compare with it.
     let baseline = RwSignal::new((name.get_untracked(), current.get_untracked()));
     let offered = RwSignal::new(
@@ -108,10 +138,13 @@ pub fn DefinitionBar(
             .filter(|d| d.differs_from(&name.get_untracked(), &current.get_untracked())),
     );
 
+    // Whether the name is still the proposed one: neither typed by the user nor taken from a
+    // saved item (a deleted item's name stays, and switching the language keeps a typed name).
+    let name_is_default = StoredValue::new(true);
     // A new default name (another cohort cell …) replaces the name of an unsaved new item.
     Effect::new(move |_| {
         if let Some(proposed) = default_name.get() {
-            if opened.get_untracked().is_none() {
+            if opened.get_untracked().is_none() && name_is_default.get_value() {
                 name.set(proposed.clone());
                 baseline.update(|b| b.0 = proposed);
             }
@@ -153,12 +186,14 @@ pub fn DefinitionBar(
     });
 
     let took = move |v: Versioned| {
+        name_is_default.set_value(false);
         name.set(v.saved.name.clone());
         baseline.set((v.saved.name.clone(), v.saved.definition.clone()));
         opened.set(Some(v));
     };
 
     let open_now = move |id: String| {
+        last_op.set_value(Some(Op::Open(id.clone())));
         busy.set(true);
         error.set(None);
         notice.set(None);
@@ -247,11 +282,12 @@ pub fn DefinitionBar(
         if !start() {
             return;
         }
+        last_op.set_value(Some(Op::Save));
         let mine = input_now();
         spawn_local(async move {
             let result = match opened.get_untracked() {
                 Some(base) => defs.update(kind, &base, mine.clone()).await,
-                None => defs.create(kind, mine.clone()).await,
+                None => create(mine.clone()).await,
             };
             finish(result, mine);
         });
@@ -268,6 +304,7 @@ pub fn DefinitionBar(
         if !start() {
             return;
         }
+        last_op.set_value(Some(Op::SaveCopy));
         let mut mine = input_now();
         if opened
             .get_untracked()
@@ -276,7 +313,7 @@ pub fn DefinitionBar(
             mine.name = copy_name(&mine.name);
         }
         spawn_local(async move {
-            let result = defs.create(kind, mine.clone()).await;
+            let result = create(mine.clone()).await;
             finish(result, mine);
         });
     };
@@ -288,6 +325,7 @@ pub fn DefinitionBar(
         if !start() {
             return;
         }
+        last_op.set_value(Some(Op::Rename));
         let new_name = name.get_untracked().trim().to_owned();
         spawn_local(async move {
             match defs.rename(kind, &base, new_name).await {
@@ -318,6 +356,7 @@ pub fn DefinitionBar(
         let Some(base) = opened.get_untracked() else {
             return;
         };
+        last_op.set_value(Some(Op::Delete));
         busy.set(true);
         error.set(None);
         notice.set(None);
@@ -348,6 +387,7 @@ pub fn DefinitionBar(
         let Some(c) = conflict.get_untracked() else {
             return;
         };
+        last_op.set_value(Some(Op::Overwrite));
         busy.set(true);
         error.set(None);
         spawn_local(async move {
@@ -368,26 +408,54 @@ pub fn DefinitionBar(
         let Some(c) = conflict.get_untracked() else {
             return;
         };
+        last_op.set_value(Some(Op::MineAsCopy));
         busy.set(true);
         error.set(None);
         let mut mine = c.mine.clone();
         mine.name = copy_name(&mine.name);
         spawn_local(async move {
-            let result = defs.create(kind, mine.clone()).await;
+            let result = create(mine.clone()).await;
             finish(result, mine);
         });
     };
 
+    // "Try again" after an error repeats what failed.
+    let redo = move || {
+        error.set(None);
+        match last_op.get_value() {
+            Some(Op::Open(id)) => open_now(id),
+            Some(Op::Save) | None => save(),
+            Some(Op::SaveCopy) => save_copy(),
+            Some(Op::Rename) => rename(),
+            Some(Op::Delete) => delete(),
+            Some(Op::Overwrite) => overwrite(),
+            Some(Op::MineAsCopy) => mine_as_copy(),
+        }
+    };
+
     let restore = move || {
         if let Some(d) = offered.get_untracked() {
+            name_is_default.set_value(false);
             name.set(d.name.clone());
             on_restore.run(d.definition.clone());
             offered.set(None);
-            // Reopen what it started from, keeping the restored edit as unsaved changes.
+            // Reopen what it started from, keeping the restored edit as unsaved changes. If
+            // someone saved a newer version since, saving the draft would overwrite it: show
+            // both versions and let the user choose instead.
             if let Some(id) = d.saved_id.clone() {
                 spawn_local(async move {
                     if let Ok(v) = defs.get(kind, &id).await {
                         baseline.set((v.saved.name.clone(), v.saved.definition.clone()));
+                        if d.is_stale(v.saved.version) {
+                            conflict.set(Some(Conflict {
+                                mine: DefinitionInput {
+                                    name: d.name.clone(),
+                                    description: v.saved.description.clone(),
+                                    definition: d.definition.clone(),
+                                },
+                                theirs: v.clone(),
+                            }));
+                        }
                         opened.set(Some(v));
                     }
                 });
@@ -434,7 +502,10 @@ pub fn DefinitionBar(
                     type="text"
                     maxlength="200"
                     prop:value=move || name.get()
-                    on:input=move |ev| name.set(event_target_value(&ev))
+                    on:input=move |ev| {
+                        name_is_default.set_value(false);
+                        name.set(event_target_value(&ev));
+                    }
                     on:keydown=move |ev: leptos::ev::KeyboardEvent| {
                         if ev.key() == "Enter" && blocked().is_none() {
                             ev.prevent_default();
@@ -519,7 +590,7 @@ pub fn DefinitionBar(
             {move || error.get().map(|e| view! {
                 <div class="crm-notice crm-notice-error" role="alert">
                     <p>{e.message(app.t())}</p>
-                    <button type="button" on:click=move |_| { error.set(None); save(); }>{move || app.t().retry}</button>
+                    <button type="button" on:click=move |_| redo()>{move || app.t().retry}</button>
                 </div>
             })}
             {move || conflict.get().map(|c| conflict_view(s(), app.zone.get(), c, overwrite, load_theirs, mine_as_copy, move || conflict.set(None)))}

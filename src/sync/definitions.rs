@@ -91,7 +91,7 @@ pub fn use_definitions() -> Definitions {
 }
 
 /// A random token for ids and idempotency keys.
-fn random_token() -> String {
+pub fn random_token() -> String {
     let a = (js_sys::Math::random() * 4_294_967_296.0) as u64;
     let b = (js_sys::Math::random() * 4_294_967_296.0) as u64;
     format!("{:x}{a:08x}{b:08x}", js_sys::Date::now() as u64)
@@ -215,6 +215,17 @@ impl Definitions {
         kind: DefinitionKind,
         input: DefinitionInput,
     ) -> Result<Versioned, SyncError> {
+        self.create_keyed(kind, input, random_token()).await
+    }
+
+    /// [`Self::create`] with the caller's `Idempotency-Key`: "Try again" after an unreadable
+    /// answer sends the same key, so a create the server already made is answered, not repeated.
+    pub async fn create_keyed(
+        self,
+        kind: DefinitionKind,
+        input: DefinitionInput,
+        idempotency_key: String,
+    ) -> Result<Versioned, SyncError> {
         let result = match self.api() {
             None => {
                 let id = format!("local-{}", random_token());
@@ -226,7 +237,7 @@ impl Definitions {
                 let request = Request::new(Method::Post, format!("{api}/{}", kind.collection()))
                     .credentials(true)
                     .json(&input)
-                    .idempotency_key(random_token());
+                    .idempotency_key(idempotency_key);
                 versioned(send(&request, None).await?.success()?)
             }
         };
@@ -260,7 +271,12 @@ impl Definitions {
                     .json(&input);
                 let response = send(&request, None).await?;
                 if response.status == 412 {
-                    Err(self.conflict(kind, &api, id).await)
+                    match self.conflict(kind, &api, id).await {
+                        // The current version already is this input (an earlier attempt was
+                        // applied, its answer lost): nothing to choose between.
+                        SyncError::Conflict { current } if current.input() == input => Ok(*current),
+                        error => Err(error),
+                    }
                 } else {
                     versioned(response.success()?)
                 }

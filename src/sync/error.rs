@@ -4,6 +4,7 @@ use crate::engine::IngestError;
 use crate::i18n::sync_texts::sync_texts_like;
 use crate::i18n::{fill, Texts};
 use crate::model::Problem;
+use crate::sync_policy::shown_url::shown_url;
 
 use super::definitions::Versioned;
 
@@ -52,11 +53,13 @@ impl SyncError {
         let s = sync_texts_like(t);
         match self {
             SyncError::Timeout { url, seconds } => {
-                fill(t.err_timeout, &[&seconds.to_string(), url])
+                fill(t.err_timeout, &[&seconds.to_string(), shown_url(url)])
             }
             SyncError::Network { detail, .. } => fill(t.err_network, &[detail]),
             SyncError::Unauthorized { status, .. } => fill(t.err_auth, &[&status.to_string()]),
-            SyncError::Http { url, status } => fill(t.err_http, &[&status.to_string(), url]),
+            SyncError::Http { url, status } => {
+                fill(t.err_http, &[&status.to_string(), shown_url(url)])
+            }
             SyncError::Format(e) => fill(t.err_format, &[&e.to_string()]),
             SyncError::Conflict { current } => {
                 fill(s.err_conflict, &[&current.saved.version.to_string()])
@@ -77,7 +80,7 @@ impl SyncError {
                 Some(seconds) => fill(s.err_too_many, &[&seconds.to_string()]),
                 None => s.err_too_many_plain.to_owned(),
             },
-            SyncError::NotFound { url } => fill(s.err_not_found, &[url]),
+            SyncError::NotFound { url } => fill(s.err_not_found, &[shown_url(url)]),
             SyncError::Cancelled => s.err_cancelled.to_owned(),
             SyncError::Offline => s.err_offline.to_owned(),
             SyncError::Storage { detail } => fill(s.err_storage, &[detail]),

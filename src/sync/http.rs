@@ -17,8 +17,23 @@ use crate::sync_policy::wire::parse_problem;
 
 use super::{auth, SyncError};
 
-/// How long one request may take before it is abandoned.
+/// How long one request may take before it is abandoned, unless the settings say otherwise
+/// (`request_timeout`, see [`set_request_timeout`]).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+thread_local! {
+    static TIMEOUT: Cell<Duration> = const { Cell::new(REQUEST_TIMEOUT) };
+}
+
+/// Sets the time limit of every later request ([`REQUEST_TIMEOUT`] with `None`).
+pub fn set_request_timeout(timeout: Option<Duration>) {
+    TIMEOUT.with(|t| t.set(timeout.unwrap_or(REQUEST_TIMEOUT)));
+}
+
+/// The time limit new requests get.
+pub fn request_timeout() -> Duration {
+    TIMEOUT.with(Cell::get)
+}
 
 /// A request to send.
 #[derive(Debug, Clone)]
@@ -45,7 +60,7 @@ impl Request {
             url: url.into(),
             headers: Vec::new(),
             body: None,
-            timeout: REQUEST_TIMEOUT,
+            timeout: request_timeout(),
             credentials: false,
             idempotency_key: None,
             policy: RetryPolicy::default(),

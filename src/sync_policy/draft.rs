@@ -40,6 +40,12 @@ impl Draft {
     pub fn differs_from(&self, name: &str, definition: &Value) -> bool {
         self.name != name || &self.definition != definition
     }
+
+    /// Whether the saved definition it started from has a newer version now (`current`):
+    /// saving the draft would then overwrite someone's change, so the user must choose.
+    pub fn is_stale(&self, current: u64) -> bool {
+        self.base_version.is_some_and(|base| base != current)
+    }
 }
 
 #[cfg(test)]
@@ -96,5 +102,18 @@ mod tests {
         assert!(d.differs_from("VIP 2", &d.definition));
         assert!(d.differs_from("VIP", &Value::Null));
         assert_eq!(draft_key("segments"), "crm-lens:draft:segments");
+    }
+
+    #[test]
+    fn stale_only_when_the_saved_version_moved_on() {
+        let d = draft();
+        assert!(!d.is_stale(2));
+        assert!(d.is_stale(3));
+        let new_item = Draft {
+            saved_id: None,
+            base_version: None,
+            ..draft()
+        };
+        assert!(!new_item.is_stale(7));
     }
 }

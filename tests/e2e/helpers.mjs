@@ -61,9 +61,12 @@ export const CHROMIUM_ARGS = [
   '--disable-dev-shm-usage',
 ];
 
-/** Debian's Chromium. Playwright gives every launch a fresh, temporary user-data dir. */
-export function launchBrowser() {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+/**
+ * Debian's Chromium. Playwright gives every launch a fresh, temporary user-data dir.
+ * `extraArgs` are added to CHROMIUM_ARGS.
+ */
+export function launchBrowser(extraArgs = []) {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
 /** Serve the built app (dist/, or $E2E_DIST) on a random port. */

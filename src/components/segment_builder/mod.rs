@@ -38,6 +38,8 @@ pub struct Builder {
     pub segments: Signal<Vec<(String, String)>>,
     /// The id of the element to focus after the next re-render.
     focus: StoredValue<Option<String>>,
+    /// The rule as the controls last drew or changed it: a different one came from outside.
+    drawn: StoredValue<Option<Rule>>,
 }
 
 impl Builder {
@@ -53,6 +55,7 @@ impl Builder {
             catalog: StoredValue::new(catalog),
             segments,
             focus: StoredValue::new(None),
+            drawn: StoredValue::new(None),
         }
     }
 
@@ -63,6 +66,8 @@ impl Builder {
                 f(rule);
             }
         });
+        // The control that made the change already shows it: no redraw needed.
+        self.drawn.set_value(Some(self.rule.get_untracked()));
     }
 
     /// Keeps the focus on the control in use across a re-render.
@@ -118,9 +123,26 @@ pub fn options(items: Vec<(String, String)>, selected: &str) -> impl IntoView {
 pub fn SegmentBuilder(builder: Builder) -> impl IntoView {
     let app = use_settings();
     let shape = Memo::new(move |_| builder.rule.with(rule_ops::shape));
+    // A rule put in from outside (a saved segment opened, "load theirs", a restored draft) must
+    // redraw the controls even with the same shape: they show its values too.
+    let from_outside = Memo::new(move |count: Option<&u32>| {
+        let count = count.copied().unwrap_or(0);
+        let outside = builder.rule.with(|rule| {
+            builder
+                .drawn
+                .with_value(|drawn| drawn.as_ref() != Some(rule))
+        });
+        if outside {
+            builder.drawn.set_value(Some(builder.rule.get_untracked()));
+            count + 1
+        } else {
+            count
+        }
+    });
     move || {
-        // Reading (not just tracking) the memo runs it, so it follows the rule.
+        // Reading (not just tracking) the memos runs them, so they follow the rule.
         shape.with(|_| ());
+        from_outside.with(|_| ());
         let locale = app.locale.get();
         let st = segments_texts(locale);
         let t = locale.texts();
