@@ -23,6 +23,8 @@
 //!         draft_scope="segments"             // one draft per editor (default: the collection)
 //!         save_blocked=validation_message    // MaybeProp<String>: Some(reason) disables saving
 //!         default_name=proposed_name         // MaybeProp<String>: the name of a new item
+//!         on_saved=remember_id               // Callback<SavedDefinition>: after each save
+//!         new_item=template_loads            // MaybeProp<u32>: bump to start a new item
 //!     />
 //! }
 //! ```
@@ -98,6 +100,13 @@ pub fn DefinitionBar(
     /// The proposed name of a new item.
     #[prop(optional, into)]
     default_name: MaybeProp<String>,
+    /// Told the item as saved after every successful save (new, update, copy, overwrite).
+    #[prop(optional)]
+    on_saved: Option<Callback<SavedDefinition>>,
+    /// Changing this starts a new, unsaved item (the editor loaded a template or a blank): the
+    /// bar lets go of the open saved item, so Save creates a new one instead of overwriting it.
+    #[prop(optional, into)]
+    new_item: MaybeProp<u32>,
 ) -> impl IntoView {
     let app = use_settings();
     let defs = use_definitions();
@@ -149,6 +158,22 @@ pub fn DefinitionBar(
                 baseline.update(|b| b.0 = proposed);
             }
         }
+    });
+
+    // A new item: forget the open saved one and propose the default name again.
+    Effect::new(move |previous: Option<Option<u32>>| {
+        let now = new_item.get();
+        if previous.is_some_and(|p| p != now) && opened.get_untracked().is_some() {
+            opened.set(None);
+            name_is_default.set_value(true);
+            let proposed = default_name.get_untracked().unwrap_or_default();
+            name.set(proposed.clone());
+            baseline.set((proposed, current.get_untracked()));
+            conflict.set(None);
+            confirm_delete.set(false);
+            notice.set(None);
+        }
+        now
     });
 
     let dirty =
@@ -238,6 +263,9 @@ pub fn DefinitionBar(
                     &[&v.saved.name, &v.saved.version.to_string()],
                 )));
                 // The editor may have changed while saving: the baseline is what was saved.
+                if let Some(on_saved) = on_saved {
+                    on_saved.run(v.saved.clone());
+                }
                 took(v);
                 conflict.set(None);
             }

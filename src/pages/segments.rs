@@ -29,7 +29,7 @@ use crate::model::{DefinitionKind, SavedDefinition};
 use crate::state::rule_tree;
 use crate::state::segment_view::{SegmentRef, SegmentView};
 use crate::sync::saved_segments::{use_saved_segments, SavedSegment};
-use crate::sync::{dataset::analysis_context, use_definitions, Dataset};
+use crate::sync::{dataset::analysis_context, Dataset};
 
 /// Milliseconds between the last edit and the new count.
 const DEBOUNCE_MS: u64 = 25;
@@ -80,7 +80,6 @@ fn SegmentsView(data: Arc<Dataset>) -> impl IntoView {
     };
     // Saved segments, listed through the sync layer (again after every change, also from
     // another tab); each one's rule can be opened and referred to.
-    let defs = use_definitions();
     let saved = use_saved_segments().list;
     let start_rule = initial
         .rule
@@ -271,11 +270,14 @@ fn SegmentsView(data: Arc<Dataset>) -> impl IntoView {
         );
     });
 
+    // Bumped when a template or a blank rule is loaded: the definition bar then starts a new item.
+    let new_item = RwSignal::new(0u32);
     let use_template = move |id: &'static str| {
         if let Some(t) = template(id) {
             let root = rule_tree::as_root(t.rule);
             baseline.set_value(root.clone());
             opened.set(Opened::Template(id.to_owned()));
+            new_item.update(|n| *n += 1);
             rule.set(root);
         }
     };
@@ -283,6 +285,7 @@ fn SegmentsView(data: Arc<Dataset>) -> impl IntoView {
         let root = Rule::all(Vec::new());
         baseline.set_value(root.clone());
         opened.set(Opened::Blank);
+        new_item.update(|n| *n += 1);
         rule.set(root);
     };
     // Opening a saved segment (from the bar's list, or `?saved=<id>` at load).
@@ -299,23 +302,12 @@ fn SegmentsView(data: Arc<Dataset>) -> impl IntoView {
             rule.set(rule_tree::as_root(loaded));
         }
     });
-    // After a save, the segment on screen is the saved one most recently updated with this rule.
-    Effect::new(move |_| {
-        let list = saved.get();
-        if matches!(opened.get_untracked(), Opened::Saved(_)) {
-            return;
+    // After a save, the segment on screen is the saved one.
+    let remember_saved = Callback::new(move |saved: SavedDefinition| {
+        if let Ok(rule) = serde_json::from_value::<Rule>(saved.definition) {
+            baseline.set_value(rule_tree::as_root(rule));
         }
-        let current = settled.get_untracked();
-        if let Some(s) = list
-            .iter()
-            .filter(|s| rule_tree::as_root(s.rule.clone()) == current)
-            .max_by_key(|s| s.updated_at)
-        {
-            if defs.changed.get_untracked() > 0 {
-                baseline.set_value(current);
-                opened.set(Opened::Saved(s.id.clone()));
-            }
-        }
+        opened.set(Opened::Saved(saved.id));
     });
     let save_blocked = Signal::derive(move || {
         let st = segments_texts(app.locale.get());
@@ -440,6 +432,8 @@ fn SegmentsView(data: Arc<Dataset>) -> impl IntoView {
             draft_scope="segments"
             save_blocked=save_blocked
             default_name=Signal::derive(move || Some(open_label()))
+            on_saved=remember_saved
+            new_item=new_item
         />
         <div class="crm-segment-layout">
             <section class="crm-card" aria-labelledby="crm-builder-title">

@@ -426,6 +426,48 @@ describe('segments page', () => {
     }
   });
 
+  test('a template opened over a saved segment is saved as a new segment, never over it', { timeout: TEST_TIMEOUT }, async () => {
+    const { context, page, errors } = await openPage(env.browser, { locale: 'en-US' });
+    try {
+      await openSegments(page, env.server, '?template=win_back');
+      await waitForCount(page, engine(TEMPLATES.win_back).count, 'win-back');
+      await page.getByLabel('Name', { exact: true }).fill('Lapsed visitors');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await eventually(async () => assert.match(page.url(), /[?&]saved=/), { what: 'saved id in the URL', timeout: 20_000 });
+      const firstId = new URL(page.url()).searchParams.get('saved');
+
+      // Another template: the bar lets go of the saved segment and proposes a new name.
+      await page.getByRole('button', { name: /^Use template: / }).nth(1).click();
+      await eventually(async () => assert.ok(!new URL(page.url()).searchParams.has('saved')), { what: 'no saved id', timeout: 10_000 });
+      assert.notEqual(await page.getByLabel('Name', { exact: true }).inputValue(), 'Lapsed visitors');
+      await page.getByLabel('Name', { exact: true }).fill('Second segment');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await eventually(async () => {
+        const id = new URL(page.url()).searchParams.get('saved');
+        assert.ok(id && id !== firstId, 'a new saved id');
+      }, { what: 'the second saved id', timeout: 20_000 });
+
+      // Both are saved, and the first still holds the win-back rule.
+      const store = JSON.parse(await page.evaluate(() => localStorage.getItem('crm-lens:saved:segments')) ?? 'null');
+      const items = [];
+      const walk = (v) => {
+        if (Array.isArray(v)) return v.forEach(walk);
+        if (v && typeof v === 'object') {
+          if (typeof v.name === 'string' && v.definition) items.push(v);
+          Object.values(v).forEach(walk);
+        }
+      };
+      walk(store);
+      const first = items.find((i) => i.name === 'Lapsed visitors');
+      assert.ok(first, 'the first segment is still saved');
+      assert.ok(items.some((i) => i.name === 'Second segment'), 'the second is saved beside it');
+      assert.equal(engine(first.definition).count, engine(TEMPLATES.win_back).count, 'the first keeps its rule');
+      assertNoErrors(errors, 'template over saved');
+    } finally {
+      await context.close();
+    }
+  });
+
   test('overlap with another segment and sorting the member table', { timeout: TEST_TIMEOUT }, async () => {
     const { context, page, errors } = await openPage(env.browser, { locale: 'en-US' });
     try {
