@@ -87,7 +87,7 @@ pub fn RefreshData() -> impl IntoView {
                     {move || {
                         control.server_time.get().map(|t| {
                             let at = app.zone.get().datetime(t.timestamp()).format("%Y-%m-%d %H:%M").to_string();
-                            view! { <span class="crm-muted">{fill(s().data_as_of, &[&at])}</span> }
+                            view! { <span class="crm-muted">{fill(s().last_synced, &[&at])}</span> }
                         })
                     }}
                 </span>
