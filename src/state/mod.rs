@@ -7,3 +7,4 @@ pub mod kpi_links;
 pub mod rule_ops;
 pub mod rule_tree;
 pub mod segment_view;
+pub mod journey_edit;
