@@ -43,5 +43,6 @@ pub mod segment_result;
 pub use definition_bar::DefinitionBar;
 pub use save_as_segment::SaveAsSegment;
 pub mod journey_backtest_view;
+pub mod journey_designer;
 pub mod load_progress;
 pub mod offline_indicator;

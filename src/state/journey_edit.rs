@@ -116,7 +116,11 @@ pub fn relink(journey: &mut Journey, node: &str, outlet: usize, target: Option<S
 /// Adds a step of `kind` after outlet `outlet` of node `after` (or, with `None`, as the new
 /// start, before the old one). What the outlet led to now follows the new step's first outlet.
 /// Returns the new id.
-pub fn add_after(journey: &mut Journey, after: Option<(&str, usize)>, kind: &str) -> Option<String> {
+pub fn add_after(
+    journey: &mut Journey,
+    after: Option<(&str, usize)>,
+    kind: &str,
+) -> Option<String> {
     let mut step = new_step(kind)?;
     let id = fresh_id(journey, kind);
     let (old_target, position) = match after {
@@ -134,7 +138,13 @@ pub fn add_after(journey: &mut Journey, after: Option<(&str, usize)>, kind: &str
     if let Some(link) = link_mut(&mut step, 0) {
         *link = old_target;
     }
-    journey.nodes.insert(position, Node { id: id.clone(), step });
+    journey.nodes.insert(
+        position,
+        Node {
+            id: id.clone(),
+            step,
+        },
+    );
     Some(id)
 }
 
@@ -318,10 +328,7 @@ mod tests {
         set_start(&mut j, "nope");
         assert_eq!(j.start, "done");
         // two_days and bought are now unreachable, listed after.
-        assert_eq!(
-            display_order(&j),
-            vec![(2, true), (0, false), (1, false)]
-        );
+        assert_eq!(display_order(&j), vec![(2, true), (0, false), (1, false)]);
         delete(&mut j, "done");
         delete(&mut j, "two_days");
         delete(&mut j, "bought");
@@ -335,7 +342,15 @@ mod tests {
         let mut j = template("win_back").expect("template").journey;
         assert_eq!(
             ids(&j),
-            vec!["split", "kakao", "wait_visit", "back", "push", "done", "email"]
+            vec![
+                "split",
+                "kakao",
+                "wait_visit",
+                "back",
+                "push",
+                "done",
+                "email"
+            ]
         );
         relink(&mut j, "push", 0, Some("split".into()));
         assert_eq!(ids(&j).len(), 7);
@@ -367,6 +382,8 @@ mod tests {
         let two = Rule::all(vec![leaf.clone(), leaf]);
         assert_eq!(simplify_rule(two.clone()), two);
         assert!(new_step("exit").is_some());
-        assert!(KINDS.iter().all(|k| new_step(k).map(|s| s.kind()) == Some(*k)));
+        assert!(KINDS
+            .iter()
+            .all(|k| new_step(k).map(|s| s.kind()) == Some(*k)));
     }
 }

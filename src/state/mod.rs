@@ -3,8 +3,8 @@
 //! address or triggers a save.
 
 pub mod cohort_view;
+pub mod journey_edit;
 pub mod kpi_links;
 pub mod rule_ops;
 pub mod rule_tree;
 pub mod segment_view;
-pub mod journey_edit;
