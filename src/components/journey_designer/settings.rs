@@ -44,6 +44,9 @@ fn settings_shape(revision: u64, j: &Journey) -> (u64, &'static str, &'static st
     )
 }
 
+/// A change to a date entry's attribute, offset, yearly flag and hour.
+type DateEdit = dyn FnOnce(&mut String, &mut i32, &mut bool, &mut u32);
+
 fn parse_u32(text: &str) -> Option<u32> {
     text.trim().parse().ok()
 }
@@ -141,20 +144,19 @@ pub fn JourneySettings(d: Designer) -> impl IntoView {
                         .map(|a| a.name.clone())
                         .collect()
                 });
-                let edit_date =
-                    move |f: Box<dyn FnOnce(&mut String, &mut i32, &mut bool, &mut u32)>| {
-                        d.edit(|j| {
-                            if let Entry::Date {
-                                attribute,
-                                offset_days,
-                                yearly,
-                                hour,
-                            } = &mut j.entry
-                            {
-                                f(attribute, offset_days, yearly, hour);
-                            }
-                        })
-                    };
+                let edit_date = move |f: Box<DateEdit>| {
+                    d.edit(|j| {
+                        if let Entry::Date {
+                            attribute,
+                            offset_days,
+                            yearly,
+                            hour,
+                        } = &mut j.entry
+                        {
+                            f(attribute, offset_days, yearly, hour);
+                        }
+                    })
+                };
                 let current = attribute.clone();
                 view! {
                     {dates.is_empty().then(|| view! { <p class="jd-warning">{tx.no_date_attribute}</p> })}
