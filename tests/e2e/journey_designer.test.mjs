@@ -352,6 +352,61 @@ describe('journey designer', () => {
     }
   });
 
+  test('date entry, quiet hours, consent, a loop without a delay, a new start and split paths reach the journey', { timeout: TEST_TIMEOUT }, async () => {
+    const { context, page, errors } = await openPage(env.browser, { locale: 'en-US' });
+    try {
+      await openDesigner(page, env.server, '?template=signup_coupon');
+      const json = () => shownJson(page);
+      const expectJson = (check, what) => eventually(async () => check(await json()), { what, timeout: 10_000 });
+      // Contract end − 90 days at 10:00.
+      await byId(page, 'jd-entry-kind').selectOption('date');
+      await byId(page, 'jd-entry-attribute').selectOption('contract_end');
+      await byId(page, 'jd-entry-offset').fill('-90');
+      await byId(page, 'jd-entry-hour').fill('10');
+      await expectJson((j) => assert.deepEqual(j.entry, { type: 'date', attribute: 'contract_end', offset_days: -90, yearly: false, hour: 10 }), 'date entry');
+      await byId(page, 'jd-entry-attribute').selectOption('birthday');
+      await byId(page, 'jd-entry-yearly').check();
+      await expectJson((j) => assert.equal(j.entry.yearly && j.entry.attribute === 'birthday', true), 'birthday');
+      // Quiet hours off, on again (21:00–08:00), then from 22:00; consent off.
+      await byId(page, 'jd-quiet-on').uncheck();
+      await expectJson((j) => assert.equal(j.rules.quiet_hours, null), 'quiet hours off');
+      await byId(page, 'jd-quiet-on').check();
+      await expectJson((j) => assert.deepEqual(j.rules.quiet_hours, { start: '21:00', end: '08:00' }), 'default quiet hours');
+      await byId(page, 'jd-quiet-start').fill('22:00');
+      await byId(page, 'jd-consent').uncheck();
+      await expectJson((j) => {
+        assert.deepEqual(j.rules.quiet_hours, { start: '22:00', end: '08:00' });
+        assert.equal(j.rules.respect_consent, false);
+      }, 'quiet from 22:00, consent off');
+      // The SMS back to the branch: a loop without a delay is an error that blocks saving.
+      await byId(page, 'jd-sms-o0').selectOption('bought');
+      await eventually(async () => assert.match(await page.locator('.jd-checks').textContent(), /A loop without a delay or wait could repeat forever/), { what: 'cycle', timeout: 10_000 });
+      assert.equal(await page.getByRole('button', { name: 'Save', exact: true }).isEnabled(), false);
+      await byId(page, 'jd-sms-o0').selectOption('done');
+      // A new start: the coupon is no longer reachable.
+      await byId(page, 'jd-two_days-start').click();
+      await expectFocus(page, 'jd-node-two_days', 'focus follows the new start');
+      await expectJson((j) => assert.equal(j.start, 'two_days'), 'start');
+      assert.match(await card(page, 'coupon').textContent(), /Not reachable from the start/);
+      // A split before the first step: add a path, remove the first.
+      await byId(page, 'jd-add-first-kind').selectOption('split');
+      await byId(page, 'jd-add-first').click();
+      await expectFocus(page, 'jd-node-split', 'focus on the new split');
+      await byId(page, 'jd-split-add-path').click();
+      await expectFocus(page, 'jd-split-p2-label', 'focus on the new path');
+      await page.getByRole('button', { name: /^Remove path 1/ }).click();
+      await expectJson((j) => {
+        assert.equal(j.start, 'split');
+        const split = j.nodes.find((n) => n.id === 'split');
+        assert.deepEqual(split.paths.map((p) => [p.label, p.percent, p.next ?? null]), [['B', 50, null], ['C', 0, null]]);
+      }, 'split paths');
+      await eventually(async () => assert.match(await card(page, 'split').textContent(), /must add up to 100/), { what: 'split sum', timeout: 10_000 });
+      assertNoErrors(errors, 'edits');
+    } finally {
+      await context.close();
+    }
+  });
+
   for (const lang of ['en', 'ko']) {
     test(`${lang}: axe finds nothing serious; screenshot`, { timeout: TEST_TIMEOUT }, async () => {
       const { context, page, errors } = await openPage(env.browser, { locale: lang === 'ko' ? 'ko-KR' : 'en-US' });

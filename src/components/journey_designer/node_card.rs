@@ -343,8 +343,9 @@ pub fn node_card(
     let (n1, n2) = (id.clone(), id.clone());
     let after_delete = place.focus_after_delete.clone();
     let start_id = control_id(&id, "start");
+    let start_focus = heading.clone();
     let on_start = move |_| {
-        d.keep_focus();
+        d.focus_next(start_focus.clone());
         d.edit(|j| journey_edit::set_start(j, &n1));
     };
     let on_delete = move |_| {

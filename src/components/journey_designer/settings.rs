@@ -89,7 +89,7 @@ pub fn JourneySettings(d: Designer) -> impl IntoView {
             let first_date = d.catalog.with_value(|c| {
                 c.attributes
                     .iter()
-                    .find(|a| a.kind == AttributeType::Date)
+                    .find(|a| a.kind == AttributeType::Date && !a.builtin)
                     .map(|a| a.name.clone())
             });
             d.keep_focus();
@@ -140,7 +140,7 @@ pub fn JourneySettings(d: Designer) -> impl IntoView {
                 let dates: Vec<String> = d.catalog.with_value(|c| {
                     c.attributes
                         .iter()
-                        .filter(|a| a.kind == AttributeType::Date)
+                        .filter(|a| a.kind == AttributeType::Date && !a.builtin)
                         .map(|a| a.name.clone())
                         .collect()
                 });
