@@ -19,6 +19,7 @@ pub struct JourneyDesignerTexts {
     pub open_label: &'static str,
     pub open_unsaved: &'static str,
     pub untitled: &'static str,
+    pub saved_unreadable: &'static str,
     // Settings.
     pub settings_title: &'static str,
     pub name: &'static str,
@@ -139,7 +140,7 @@ pub struct JourneyDesignerTexts {
     // Checks.
     pub checks_title: &'static str,
     pub checks_ok: &'static str,
-    /// {0} errors, {1} warnings
+    /// Errors: {0} · warnings: {1}
     pub checks_count: &'static str,
     pub checking: &'static str,
     pub check_failed: &'static str,
@@ -148,7 +149,7 @@ pub struct JourneyDesignerTexts {
     pub go_to: &'static str,
     pub where_settings: &'static str,
     pub where_rules: &'static str,
-    /// Saving is blocked: {0} errors
+    /// Fix the errors before saving (errors: {0}).
     pub save_blocked: &'static str,
     pub i_no_nodes: &'static str,
     pub i_duplicate_id: &'static str,
@@ -186,6 +187,7 @@ static EN: JourneyDesignerTexts = JourneyDesignerTexts {
     open_label: "Open",
     open_unsaved: "New journey (not saved)",
     untitled: "Untitled journey",
+    saved_unreadable: "This saved journey could not be read (it is not a journey definition); nothing was changed.",
     settings_title: "Journey settings",
     name: "Journey name",
     entry: "Entry",
@@ -291,7 +293,7 @@ static EN: JourneyDesignerTexts = JourneyDesignerTexts {
     go_to_step: "Go to step {0}",
     checks_title: "Checks",
     checks_ok: "No problems found.",
-    checks_count: "{0} errors, {1} warnings",
+    checks_count: "Errors: {0} · warnings: {1}",
     checking: "Checking…",
     check_failed: "The journey could not be checked",
     error: "Error",
@@ -299,7 +301,7 @@ static EN: JourneyDesignerTexts = JourneyDesignerTexts {
     go_to: "Go to",
     where_settings: "Journey settings",
     where_rules: "Sending rules",
-    save_blocked: "Fix {0} errors before saving.",
+    save_blocked: "Fix the errors before saving (errors: {0}).",
     i_no_nodes: "The journey has no steps.",
     i_duplicate_id: "Two steps share an id.",
     i_unknown_link: "A link points to a step that does not exist.",
@@ -335,6 +337,7 @@ static KO: JourneyDesignerTexts = JourneyDesignerTexts {
     open_label: "열린 여정",
     open_unsaved: "새 여정(저장 안 됨)",
     untitled: "이름 없는 여정",
+    saved_unreadable: "저장된 여정을 읽을 수 없습니다(여정 정의가 아님). 아무것도 바뀌지 않았습니다.",
     settings_title: "여정 설정",
     name: "여정 이름",
     entry: "진입",

@@ -214,7 +214,7 @@ fn DesignerView(data: Arc<Dataset>) -> impl IntoView {
                 </button>
             </div>
             {move || unreadable.get().then(|| view! {
-                <p class="crm-notice crm-notice-warn" role="alert">{tx().check_failed}</p>
+                <p class="crm-notice crm-notice-warn" role="alert">{tx().saved_unreadable}</p>
             })}
         </section>
         <DefinitionBar

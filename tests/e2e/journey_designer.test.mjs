@@ -192,7 +192,7 @@ describe('journey designer', () => {
       await eventually(async () => assert.deepEqual(normalise(await shownJson(page)).journey, normalise(template).journey), { what: 'built = template', timeout: 10_000 });
       const built = await shownJson(page);
       assertSameJourney(built, template, 'signup_coupon');
-      await eventually(async () => assert.match(await page.getByTestId('checks-status').textContent(), /No problems|0 errors/), { what: 'checks', timeout: 10_000 });
+      await eventually(async () => assert.match(await page.getByTestId('checks-status').textContent(), /No problems|Errors: 0/), { what: 'checks', timeout: 10_000 });
       // The preview renders the content for a real customer.
       const preview = await card(page, 'message').getByTestId('message-preview').textContent();
       assert.ok(!preview.includes('{{') && preview.endsWith(tpl.coupon.content.split('}}')[1]), preview);
@@ -333,14 +333,14 @@ describe('journey designer', () => {
       await card(page, 'sms').getByRole('button', { name: /^Delete step/ }).click();
       await expectFocus(page, 'jd-node-done', 'focus moves to the step before');
       await eventually(async () => assert.match(await card(page, 'bought').textContent(), /An outlet leads nowhere/), { what: 'dead end at the step', timeout: 10_000 });
-      assert.match(await page.getByTestId('checks-status').textContent(), /0 errors, 1 warnings/);
+      assert.match(await page.getByTestId('checks-status').textContent(), /Errors: 0 · warnings: 1/);
       assert.equal(await save.isEnabled(), true, 'warnings do not block saving');
       // An unknown placeholder is an error: at the step, in the preview, in the checks; saving is blocked.
       await byId(page, 'jd-coupon-content').fill('{{name}}님, {{shoe_size}} 쿠폰');
-      await eventually(async () => assert.match(await page.getByTestId('checks-status').textContent(), /1 errors/), { what: 'error', timeout: 10_000 });
+      await eventually(async () => assert.match(await page.getByTestId('checks-status').textContent(), /Errors: 1/), { what: 'error', timeout: 10_000 });
       assert.match(await card(page, 'coupon').textContent(), /Unknown placeholders: shoe_size/);
       assert.equal(await save.isEnabled(), false, 'errors block saving');
-      assert.match(await page.locator('.crm-defbar').textContent(), /Fix 1 errors before saving/);
+      assert.match(await page.locator('.crm-defbar').textContent(), /Fix the errors before saving \(errors: 1\)/);
       await page.locator('.jd-checks li.jd-error').getByRole('button', { name: /^Go to: Step 1/ }).click();
       await expectFocus(page, 'jd-node-coupon', 'Go to focuses the step');
       // An unreachable step is flagged on its card.
