@@ -248,7 +248,8 @@ describe('journey designer', () => {
       await byId(page, 'jd-name').fill(template.name);
       // Entry: visited before, but not in the last 14 days.
       await byId(page, 'jd-entry-kind').selectOption('segment');
-      await byId(page, 'jd-entry-rules').click();
+      // The rule editor opens with the segment entry.
+      await eventually(async () => assert.equal(await byId(page, 'jd-entry-rules').getAttribute('aria-expanded'), 'true'), { what: 'rule editor open', timeout: 10_000 });
       await label(page, 'Add rule: Whole segment').click();
       await label(page, 'Event: Rule 1').selectOption('visit');
       await label(page, 'Add rule: Whole segment').click();

@@ -75,6 +75,12 @@ impl Designer {
             .iter()
             .map(|e| (e.name.clone(), e.properties.clone()))
             .collect();
+        let open_rule = RwSignal::new(None);
+        // A newly loaded journey starts with every rule editor closed.
+        Effect::new(move |_| {
+            revision.track();
+            open_rule.set(None);
+        });
         Designer {
             journey,
             revision,
@@ -83,7 +89,7 @@ impl Designer {
             catalog: StoredValue::new(catalog),
             properties: StoredValue::new(Arc::new(properties)),
             segments,
-            open_rule: RwSignal::new(None),
+            open_rule,
             preview_customer: StoredValue::new(preview_customer),
             focus: StoredValue::new(None),
         }

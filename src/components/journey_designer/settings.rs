@@ -93,6 +93,9 @@ pub fn JourneySettings(d: Designer) -> impl IntoView {
                     .map(|a| a.name.clone())
             });
             d.keep_focus();
+            // A segment entry opens its rule editor at once.
+            d.open_rule
+                .set((chosen == "segment").then(|| ENTRY.to_owned()));
             d.edit(|j| {
                 j.entry = match chosen.as_str() {
                     "segment" => Entry::Segment {
