@@ -193,7 +193,14 @@ fn DesignerView(data: Arc<Dataset>) -> impl IntoView {
             .collect_view()
     };
     let json =
-        Memo::new(move |_| journey.with(|j| serde_json::to_string_pretty(j).unwrap_or_default()));
+        // Through a JSON value (as saved), whose pretty printer the app already has.
+        Memo::new(move |_| {
+            journey.with(|j| {
+                serde_json::to_value(j)
+                    .and_then(|v| serde_json::to_string_pretty(&v))
+                    .unwrap_or_default()
+            })
+        });
     let download = move |_| {
         if let Err(e) = download_text("journey.json", "application/json", &json.get_untracked()) {
             web_sys::console::warn_1(&e.into());
