@@ -31,6 +31,12 @@ use crate::sync::{use_definitions, Dataset};
 /// Milliseconds between the last edit and the new check.
 const DEBOUNCE_MS: u64 = 150;
 
+/// A saved definition as a journey. Read from its text: the wasm already holds the text reader
+/// of a journey (the templates), and a second reader for JSON values would add to the download.
+fn parse_journey(value: &serde_json::Value) -> Result<Journey, serde_json::Error> {
+    serde_json::from_str(&value.to_string())
+}
+
 #[component]
 pub fn JourneyDesigner() -> impl IntoView {
     let app = use_settings();
@@ -144,17 +150,18 @@ fn DesignerView(data: Arc<Dataset>) -> impl IntoView {
     );
 
     let unreadable = RwSignal::new(false);
-    let open_saved = Callback::new(move |saved: SavedDefinition| {
-        match serde_json::from_value::<Journey>(saved.definition) {
-            Ok(j) => {
-                unreadable.set(false);
-                load(j);
-            }
-            Err(_) => unreadable.set(true),
-        }
-    });
+    let open_saved =
+        Callback::new(
+            move |saved: SavedDefinition| match parse_journey(&saved.definition) {
+                Ok(j) => {
+                    unreadable.set(false);
+                    load(j);
+                }
+                Err(_) => unreadable.set(true),
+            },
+        );
     let restore_draft = Callback::new(move |definition: serde_json::Value| {
-        if let Ok(j) = serde_json::from_value::<Journey>(definition) {
+        if let Ok(j) = parse_journey(&definition) {
             load(j);
         }
     });
