@@ -6,12 +6,13 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::node_card::{node_card, Place};
-use super::{kind_label, node_heading_id, Designer};
+use super::{kind_items, kind_label, node_heading_id, Designer};
 use crate::app::use_settings;
+use crate::components::segment_builder::options;
 use crate::engine::journey::{Entry, Journey, Step};
 use crate::i18n::journey_designer_texts::{journey_designer_texts, JourneyDesignerTexts};
 use crate::i18n::{event_label, fill};
-use crate::state::journey_edit::{self, display_order, KINDS};
+use crate::state::journey_edit::{self, display_order};
 
 /// What the canvas is built from: steps, their kinds and links (not their texts).
 #[derive(Debug, Clone, PartialEq)]
@@ -76,7 +77,7 @@ fn add_first(d: Designer, tx: &'static JourneyDesignerTexts, empty: bool) -> imp
         <div class="jd-outlet jd-add-first">
             <select id="jd-add-first-kind" aria-label=format!("{}: {label}", tx.kind_to_add)
                 on:change=move |ev| kind.set(event_target_value(&ev))>
-                {KINDS.iter().map(|k| view! { <option value=*k selected=*k == "message">{kind_label(tx, k)}</option> }).collect_view()}
+                {options(kind_items(tx), "message")}
             </select>
             <button type="button" class="crm-secondary" id="jd-add-first" on:click=on_add>"+ "{label}</button>
         </div>

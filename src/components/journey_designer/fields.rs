@@ -5,12 +5,13 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::{control_id, kind_label, node_heading_id, Designer};
+use super::{control_id, kind_items, node_heading_id, Designer};
+use crate::components::segment_builder::options;
 use crate::engine::journey::Step;
 use crate::engine::journey_validate::{Issue, IssueCode, Severity};
 use crate::engine::segment_rule::Span;
 use crate::i18n::journey_designer_texts::JourneyDesignerTexts;
-use crate::state::journey_edit::{self, KINDS};
+use crate::state::journey_edit;
 
 /// A span as one number and a unit (`minutes`, `hours`, `days`).
 pub fn span_parts(span: Span) -> (u32, &'static str) {
@@ -93,7 +94,7 @@ pub fn duration_fields(
                 <input type="number" min="0" step="1" id=control_id(&node, part) aria-label=label.clone() prop:value=value.to_string()
                     on:input=on_value/>
                 <select id=control_id(&node, &format!("{part}-unit")) aria-label=format!("{}: {label}", tx.unit) on:change=on_unit>
-                    {units.into_iter().map(|(v, l)| view! { <option value=v selected=v == selected>{l}</option> }).collect_view()}
+                    {options(units.into_iter().map(|(v, l)| (v.to_owned(), l.to_owned())).collect(), selected)}
                 </select>
             </div>
         </div>
@@ -135,13 +136,9 @@ pub fn outlet_row(
         }
     };
     let current_value = current.clone().unwrap_or_default();
-    let options = targets
-        .iter()
-        .map(|(id, text)| {
-            let selected = *id == current_value;
-            view! { <option value=id.clone() selected=selected>{text.clone()}</option> }
-        })
-        .collect_view();
+    let links: Vec<(String, String)> = std::iter::once((String::new(), tx.end_here.to_owned()))
+        .chain(targets.iter().cloned())
+        .collect();
     let go = current.as_ref().and_then(|c| {
         let text = targets.iter().find(|(id, _)| id == c)?.1.clone();
         let heading = node_heading_id(c);
@@ -156,14 +153,13 @@ pub fn outlet_row(
         <div class="jd-outlet" class:jd-outlet-open=current.is_none()>
             <span class="jd-outlet-label" aria-hidden="true">"→ "{label.clone()}</span>
             <select id=select_id class="jd-leads-to" aria-label=format!("{}: {name}", tx.leads_to) on:change=on_link>
-                <option value="" selected=current.is_none()>{tx.end_here}</option>
-                {options}
+                {options(links, &current_value)}
             </select>
             {go}
             <span class="jd-add">
                 <select id=kind_id aria-label=format!("{}: {name}", tx.kind_to_add)
                     on:change=move |ev| kind.set(event_target_value(&ev))>
-                    {KINDS.iter().map(|k| view! { <option value=*k selected=*k == "message">{kind_label(tx, k)}</option> }).collect_view()}
+                    {options(kind_items(tx), "message")}
                 </select>
                 <button type="button" class="crm-secondary" id=add_id aria-label=format!("{}: {name}", tx.add_step) on:click=on_add>
                     "+ "{tx.add_step}

@@ -178,6 +178,14 @@ pub fn kind_label(tx: &JourneyDesignerTexts, kind: &str) -> &'static str {
     }
 }
 
+/// The step kinds as `(value, label)` for a select.
+pub fn kind_items(tx: &JourneyDesignerTexts) -> Vec<(String, String)> {
+    crate::state::journey_edit::KINDS
+        .iter()
+        .map(|k| ((*k).to_owned(), kind_label(tx, k).to_owned()))
+        .collect()
+}
+
 /// The translated name of a channel.
 pub fn channel_label(tx: &JourneyDesignerTexts, channel: Channel) -> &'static str {
     match channel {

@@ -6,6 +6,7 @@ use super::fields::{duration_fields, issues_list, outlet_row, Targets};
 use super::rule_editor::rule_editor;
 use super::{channel_label, control_id, kind_label, node_heading_id, Designer};
 use crate::app::use_settings;
+use crate::components::segment_builder::options;
 use crate::components::EventFilterPicker;
 use crate::engine::filter::EventFilter;
 use crate::engine::journey::{Channel, Step};
@@ -288,9 +289,7 @@ pub fn node_card(
                 <div class="jd-inline">
                     <label class="jd-field">{tx.channel}
                         <select id=control_id(&id, "channel") aria-label=at(tx.channel) on:change=on_channel>
-                            {Channel::ALL.into_iter().map(|c| view! {
-                                <option value=c.name() selected=c == chosen>{channel_label(tx, c)}</option>
-                            }).collect_view()}
+                            {options(Channel::ALL.into_iter().map(|c| (c.name().to_owned(), channel_label(tx, c).to_owned())).collect(), chosen.name())}
                         </select>
                     </label>
                     <label class="jd-field jd-grow">{tx.message_name}

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::{control_id, Designer};
 use crate::app::use_settings;
-use crate::components::segment_builder::{Builder, SegmentBuilder};
+use crate::components::segment_builder::{options, Builder, SegmentBuilder};
 use crate::engine::journey::{Entry, Journey, Step};
 use crate::engine::rule_check;
 use crate::engine::segment::SegmentLibrary;
@@ -139,12 +139,12 @@ pub fn rule_editor(
         );
         Some(view! { <div class="jd-rule-builder"><SegmentBuilder builder/></div> })
     };
-    let options = move || {
-        d.segments
-            .get()
-            .into_iter()
-            .map(|(k, name, _)| view! { <option value=k>{name}</option> })
-            .collect_view()
+    let choices = move || {
+        let first = (String::new(), format!("{}…", tx().copy_rules_from));
+        let items = std::iter::once(first)
+            .chain(d.segments.get().into_iter().map(|(k, name, _)| (k, name)))
+            .collect();
+        options(items, "")
     };
     let copy_label = label.clone();
     let toggle_label = label.clone();
@@ -154,8 +154,7 @@ pub fn rule_editor(
             <p class="jd-sentence" data-testid="rule-sentence">{sentence}</p>
             <div class="jd-inline">
                 <select id=control_id(&key, "copy") aria-label=move || format!("{}: {copy_label}", tx().copy_rules_from) on:change=on_copy>
-                    <option value="" selected=true>{move || tx().copy_rules_from}"…"</option>
-                    {options}
+                    {choices}
                 </select>
                 <button type="button" class="crm-secondary" id=toggle_id aria-label=move || format!("{}: {toggle_label}", if is_open.get() { tx().close_rules } else { tx().edit_rules })
                     aria-expanded=move || is_open.get().to_string()

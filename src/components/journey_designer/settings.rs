@@ -7,6 +7,7 @@ use super::fields::issues_list;
 use super::rule_editor::{rule_editor, ENTRY};
 use super::{channel_label, Designer};
 use crate::app::use_settings;
+use crate::components::segment_builder::options;
 use crate::components::EventFilterPicker;
 use crate::engine::filter::EventFilter;
 use crate::engine::journey::{Cap, Channel, Entry, Goal, Journey, QuietHours, Reentry};
@@ -46,6 +47,14 @@ fn settings_shape(revision: u64, j: &Journey) -> (u64, &'static str, &'static st
 
 /// A change to a date entry's attribute, offset, yearly flag and hour.
 type DateEdit = dyn FnOnce(&mut String, &mut i32, &mut bool, &mut u32);
+
+/// `(value, label)` pairs as owned strings, for [`options`].
+fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|(v, l)| ((*v).to_owned(), (*l).to_owned()))
+        .collect()
+}
 
 fn parse_u32(text: &str) -> Option<u32> {
     text.trim().parse().ok()
@@ -169,9 +178,7 @@ pub fn JourneySettings(d: Designer) -> impl IntoView {
                                 let v = event_target_value(&ev);
                                 edit_date(Box::new(move |a, _, _, _| *a = v));
                             }>
-                                {dates.iter().map(|a| view! {
-                                    <option value=a.clone() selected=*a == current>{attribute_label(st, a)}</option>
-                                }).collect_view()}
+                                {options(dates.iter().map(|a| (a.clone(), attribute_label(st, a))).collect(), &current)}
                             </select>
                         </label>
                         <label class="jd-field">{tx.offset_days}
@@ -273,9 +280,7 @@ pub fn JourneySettings(d: Designer) -> impl IntoView {
                 <legend>{tx.entry}</legend>
                 <label class="jd-field">{tx.entry_type}
                     <select id="jd-entry-kind" on:change=on_kind>
-                        <option value="event" selected=kind == "event">{tx.entry_event}</option>
-                        <option value="segment" selected=kind == "segment">{tx.entry_segment}</option>
-                        <option value="date" selected=kind == "date">{tx.entry_date}</option>
+                        {options(pairs(&[("event", tx.entry_event), ("segment", tx.entry_segment), ("date", tx.entry_date)]), kind)}
                     </select>
                 </label>
                 {entry_fields}
@@ -285,9 +290,7 @@ pub fn JourneySettings(d: Designer) -> impl IntoView {
                 <div class="jd-inline">
                     <label class="jd-field">{tx.reentry}
                         <select id="jd-reentry" on:change=on_reentry>
-                            <option value="once" selected=re_kind == "once">{tx.reentry_once}</option>
-                            <option value="after_finish" selected=re_kind == "after_finish">{tx.reentry_after_finish}</option>
-                            <option value="cooldown" selected=re_kind == "cooldown">{tx.reentry_cooldown}</option>
+                            {options(pairs(&[("once", tx.reentry_once), ("after_finish", tx.reentry_after_finish), ("cooldown", tx.reentry_cooldown)]), re_kind)}
                         </select>
                     </label>
                     {(re_kind == "cooldown").then(|| view! {
