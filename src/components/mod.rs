@@ -45,6 +45,7 @@ pub use save_as_segment::SaveAsSegment;
 pub mod ignored_params;
 pub mod journey_backtest;
 pub mod journey_backtest_view;
+pub mod journey_designer;
 pub mod load_progress;
 pub mod offline_indicator;
 pub mod url_params;

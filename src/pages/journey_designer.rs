@@ -1,33 +1,259 @@
 //! The journey designer: build a flow (entry → steps → exit) from the node kinds of DOMAIN.md,
-//! check it, backtest it on history and save it.
+//! check it, backtest it on history and save it. `?template=<id>` starts from a source journey,
+//! `?saved=<id>` opens a saved one.
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::app::use_settings;
+use crate::components::download::download_text;
 use crate::components::journey_backtest_view::JourneyBacktestView;
-use crate::components::{PageHeader, WithDataset};
+use crate::components::journey_designer::{
+    template_label, Checks, ChecksSummary, Designer, FlowCanvas, JourneySettings,
+    SendingRulesEditor,
+};
+use crate::components::{DefinitionBar, PageHeader, WithDataset};
 use crate::engine::journey::Journey;
-use crate::engine::journey_templates::template;
+use crate::engine::journey_templates::{template, templates};
+use crate::engine::query::{Analysis, JourneyValidateSpec, QueryResult};
+use crate::engine::segment_rule::Rule;
+use crate::engine::segment_templates;
 use crate::i18n::journey_designer_texts::journey_designer_texts;
+use crate::i18n::{fill, template_name};
+use crate::model::{DefinitionKind, SavedDefinition};
+use crate::state::journey_edit;
+use crate::sync::dataset::run_query;
+use crate::sync::{use_definitions, Dataset};
 
-/// The journey to start from: `?template=<id>` or the signup coupon journey.
-fn initial_journey() -> Option<Journey> {
-    let id = use_query_map().with_untracked(|q| q.get("template"));
-    id.and_then(|id| template(&id))
-        .or_else(|| template("signup_coupon"))
-        .map(|t| t.journey)
+/// Milliseconds between the last edit and the new check.
+const DEBOUNCE_MS: u64 = 150;
+
+/// A saved definition as a journey. Read from its text: the wasm already holds the text reader
+/// of a journey (the templates), and a second reader for JSON values would add to the download.
+fn parse_journey(value: &serde_json::Value) -> Result<Journey, serde_json::Error> {
+    serde_json::from_str(&value.to_string())
 }
 
 #[component]
 pub fn JourneyDesigner() -> impl IntoView {
     let app = use_settings();
     let t = move || journey_designer_texts(app.locale.get());
-    let journey = RwSignal::new(initial_journey());
     view! {
         <PageHeader title=Signal::derive(move || t().title) intro=Signal::derive(move || t().intro)/>
         <WithDataset let:data>
-            <JourneyBacktestView data journey=Signal::derive(move || journey.get())/>
+            <DesignerView data/>
         </WithDataset>
+    }
+}
+
+#[component]
+fn DesignerView(data: Arc<Dataset>) -> impl IntoView {
+    let app = use_settings();
+    let tx = move || journey_designer_texts(app.locale.get());
+    let (template_id, saved_id) =
+        use_query_map().with_untracked(|q| (q.get("template"), q.get("saved")));
+    // `?saved=` opens that one (the bar loads it); otherwise a template, by default sign-up.
+    let initial = match (&saved_id, &template_id) {
+        (Some(_), _) => journey_edit::blank(),
+        (None, id) => id
+            .as_deref()
+            .and_then(template)
+            .or_else(|| template("signup_coupon"))
+            .map(|t| {
+                let mut j = t.journey;
+                j.name = template_label(journey_designer_texts(app.locale.get_untracked()), t.id);
+                j
+            })
+            .unwrap_or_else(journey_edit::blank),
+    };
+    let journey = RwSignal::new(initial);
+    let revision = RwSignal::new(0u64);
+    let load = move |j: Journey| {
+        journey.set(j);
+        revision.update(|r| *r += 1);
+    };
+
+    // The check follows the journey once typing pauses.
+    let settled = RwSignal::new(journey.get_untracked());
+    let generation = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let current = journey.get();
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        set_timeout(
+            move || {
+                if generation.get_value() == mine && settled.get_untracked() != current {
+                    settled.set(current);
+                }
+            },
+            Duration::from_millis(DEBOUNCE_MS),
+        );
+    });
+    // A real demo customer for the personalisation previews.
+    let preview = data.store.customers.ids.first().cloned();
+    let preview_name = data
+        .store
+        .customers
+        .names
+        .first()
+        .map(|n| format!("{n} ({})", preview.clone().unwrap_or_default()))
+        .unwrap_or_default();
+    let checks = {
+        let data = data.clone();
+        Memo::new(move |_| -> Checks {
+            app.zone.track();
+            let spec = JourneyValidateSpec {
+                journey: settled.get(),
+                preview_customer: preview.clone(),
+            };
+            Some(
+                match run_query(&data, &app, None, Analysis::JourneyValidate(spec)) {
+                    Ok(QueryResult::JourneyValidate(v)) => Ok(v),
+                    Ok(_) => Err("unexpected result".to_owned()),
+                    Err(e) => Err(e.to_string()),
+                },
+            )
+        })
+    };
+
+    // Saved segments and templates, whose rules can be copied into an entry or a branch.
+    let defs = use_definitions();
+    let listing = LocalResource::new(move || {
+        defs.changed.track();
+        async move { defs.list(DefinitionKind::Segment).await }
+    });
+    let segments = Signal::derive(move || {
+        let t = app.t();
+        let mut out: Vec<(String, String, Rule)> = segment_templates::templates()
+            .into_iter()
+            .map(|s| (format!("template:{}", s.id), template_name(t, s.id), s.rule))
+            .collect();
+        if let Some(Ok(list)) = listing.get() {
+            out.extend(list.into_iter().filter_map(|d| {
+                let rule = serde_json::from_value::<Rule>(d.definition).ok()?;
+                Some((format!("saved:{}", d.id), d.name, rule))
+            }));
+        }
+        out
+    });
+
+    let d = Designer::new(
+        journey,
+        revision,
+        checks.into(),
+        data.clone(),
+        segments,
+        preview_name,
+    );
+
+    let unreadable = RwSignal::new(false);
+    let open_saved =
+        Callback::new(
+            move |saved: SavedDefinition| match parse_journey(&saved.definition) {
+                Ok(j) => {
+                    unreadable.set(false);
+                    load(j);
+                }
+                Err(_) => unreadable.set(true),
+            },
+        );
+    let restore_draft = Callback::new(move |definition: serde_json::Value| {
+        if let Ok(j) = parse_journey(&definition) {
+            load(j);
+        }
+    });
+    let errors = Memo::new(move |_| {
+        checks.with(|c| match c {
+            Some(Ok(v)) => v.validation.errors,
+            Some(Err(_)) => 1,
+            None => 0,
+        })
+    });
+    let save_blocked = Signal::derive(move || {
+        let n = errors.get();
+        (n > 0).then(|| fill(tx().save_blocked, &[&n.to_string()]))
+    });
+    let default_name = Signal::derive(move || {
+        let name = journey.with(|j| j.name.clone());
+        Some(if name.trim().is_empty() {
+            tx().untitled.to_owned()
+        } else {
+            name
+        })
+    });
+    let template_buttons = move || {
+        let tx = tx();
+        templates()
+            .into_iter()
+            .map(|tpl| {
+                let name = template_label(tx, tpl.id);
+                let mut j = tpl.journey;
+                j.name = name.clone();
+                view! {
+                    <button type="button" class="crm-chip" aria-label=fill(tx.use_template, &[&name])
+                        on:click=move |_| load(j.clone())>{name.clone()}</button>
+                }
+            })
+            .collect_view()
+    };
+    let json =
+        // Through a JSON value (as saved), whose pretty printer the app already has.
+        Memo::new(move |_| {
+            journey.with(|j| {
+                serde_json::to_value(j)
+                    .and_then(|v| serde_json::to_string_pretty(&v))
+                    .unwrap_or_default()
+            })
+        });
+    let download = move |_| {
+        if let Err(e) = download_text("journey.json", "application/json", &json.get_untracked()) {
+            web_sys::console::warn_1(&e.into());
+        }
+    };
+    // The backtest replays the settled journey once it has no errors (the engine refuses others).
+    let backtested = Signal::derive(move || {
+        let valid = checks.with(|c| matches!(c, Some(Ok(v)) if v.validation.valid));
+        valid.then(|| settled.get())
+    });
+    view! {
+        <section class="crm-card" aria-labelledby="jd-start-title">
+            <h2 id="jd-start-title">{move || tx().start_title}</h2>
+            <div class="crm-presets">
+                {template_buttons}
+                <button type="button" class="crm-chip" id="jd-new" on:click=move |_| load(journey_edit::blank())>
+                    {move || tx().new_journey}
+                </button>
+            </div>
+            {move || unreadable.get().then(|| view! {
+                <p class="crm-notice crm-notice-warn" role="alert">{tx().saved_unreadable}</p>
+            })}
+        </section>
+        <DefinitionBar
+            kind=DefinitionKind::Journey
+            current=Signal::derive(move || serde_json::to_value(journey.get()).unwrap_or_default())
+            on_open=open_saved
+            on_restore=restore_draft
+            open_id=saved_id.clone()
+            draft_scope="journeys"
+            save_blocked=save_blocked
+            default_name=default_name
+        />
+        <ChecksSummary d/>
+        <div class="jd-layout">
+            <div class="jd-side">
+                <JourneySettings d/>
+                <SendingRulesEditor d/>
+            </div>
+            <FlowCanvas d/>
+        </div>
+        <details class="crm-card jd-json">
+            <summary>{move || tx().json_title}</summary>
+            <pre data-testid="journey-json">{move || json.get()}</pre>
+            <button type="button" class="crm-secondary" on:click=download>{move || tx().download_json}</button>
+        </details>
+        <JourneyBacktestView data journey=backtested/>
     }
 }

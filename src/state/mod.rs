@@ -5,6 +5,7 @@
 pub mod backtest_labels;
 pub mod backtest_view;
 pub mod cohort_view;
+pub mod journey_edit;
 pub mod kpi_links;
 pub mod paths_view;
 pub mod relationship_view;
