@@ -21,12 +21,14 @@ use crate::engine::journey_templates::{template, templates};
 use crate::engine::query::{Analysis, JourneyValidateSpec, QueryResult};
 use crate::engine::segment_rule::Rule;
 use crate::engine::segment_templates;
+use crate::hooks::use_debounced;
 use crate::i18n::journey_designer_texts::journey_designer_texts;
 use crate::i18n::{fill, template_name};
 use crate::model::{DefinitionKind, SavedDefinition};
 use crate::state::journey_edit;
 use crate::sync::dataset::run_query;
-use crate::sync::{use_definitions, Dataset};
+use crate::sync::saved_segments::use_saved_segments;
+use crate::sync::Dataset;
 
 /// Milliseconds between the last edit and the new check.
 const DEBOUNCE_MS: u64 = 150;
@@ -75,23 +77,16 @@ fn DesignerView(data: Arc<Dataset>) -> impl IntoView {
         journey.set(j);
         revision.update(|r| *r += 1);
     };
+    // A template or a blank journey is a new item: the definition bar then lets go of an open
+    // saved journey, so saving never overwrites it.
+    let new_item = RwSignal::new(0u32);
+    let start_new = move |j: Journey| {
+        load(j);
+        new_item.update(|n| *n += 1);
+    };
 
     // The check follows the journey once typing pauses.
-    let settled = RwSignal::new(journey.get_untracked());
-    let generation = StoredValue::new(0u64);
-    Effect::new(move |_| {
-        let current = journey.get();
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
-        set_timeout(
-            move || {
-                if generation.get_value() == mine && settled.get_untracked() != current {
-                    settled.set(current);
-                }
-            },
-            Duration::from_millis(DEBOUNCE_MS),
-        );
-    });
+    let settled = use_debounced(journey, Duration::from_millis(DEBOUNCE_MS));
     // A real demo customer for the personalisation previews.
     let preview = data.store.customers.ids.first().cloned();
     let preview_name = data
@@ -120,23 +115,19 @@ fn DesignerView(data: Arc<Dataset>) -> impl IntoView {
     };
 
     // Saved segments and templates, whose rules can be copied into an entry or a branch.
-    let defs = use_definitions();
-    let listing = LocalResource::new(move || {
-        defs.changed.track();
-        async move { defs.list(DefinitionKind::Segment).await }
-    });
+    let saved_segments = use_saved_segments().list;
     let segments = Signal::derive(move || {
         let t = app.t();
         let mut out: Vec<(String, String, Rule)> = segment_templates::templates()
             .into_iter()
             .map(|s| (format!("template:{}", s.id), template_name(t, s.id), s.rule))
             .collect();
-        if let Some(Ok(list)) = listing.get() {
-            out.extend(list.into_iter().filter_map(|d| {
-                let rule = serde_json::from_value::<Rule>(d.definition).ok()?;
-                Some((format!("saved:{}", d.id), d.name, rule))
-            }));
-        }
+        saved_segments.with(|list| {
+            out.extend(
+                list.iter()
+                    .map(|s| (format!("saved:{}", s.id), s.name.clone(), s.rule.clone())),
+            )
+        });
         out
     });
 
@@ -194,7 +185,7 @@ fn DesignerView(data: Arc<Dataset>) -> impl IntoView {
                 j.name = name.clone();
                 view! {
                     <button type="button" class="crm-chip" aria-label=fill(tx.use_template, &[&name])
-                        on:click=move |_| load(j.clone())>{name.clone()}</button>
+                        on:click=move |_| start_new(j.clone())>{name.clone()}</button>
                 }
             })
             .collect_view()
@@ -223,7 +214,7 @@ fn DesignerView(data: Arc<Dataset>) -> impl IntoView {
             <h2 id="jd-start-title">{move || tx().start_title}</h2>
             <div class="crm-presets">
                 {template_buttons}
-                <button type="button" class="crm-chip" id="jd-new" on:click=move |_| load(journey_edit::blank())>
+                <button type="button" class="crm-chip" id="jd-new" on:click=move |_| start_new(journey_edit::blank())>
                     {move || tx().new_journey}
                 </button>
             </div>
@@ -240,6 +231,7 @@ fn DesignerView(data: Arc<Dataset>) -> impl IntoView {
             draft_scope="journeys"
             save_blocked=save_blocked
             default_name=default_name
+            new_item=new_item
         />
         <ChecksSummary d/>
         <div class="jd-layout">

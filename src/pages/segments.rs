@@ -24,6 +24,7 @@ use crate::engine::segment::{CompiledRule, SegmentLibrary};
 use crate::engine::segment_rule::Rule;
 use crate::engine::segment_templates::{template, templates};
 use crate::export::excel_csv;
+use crate::hooks::use_debounced;
 use crate::i18n::{fill, segments_texts, template_name};
 use crate::model::{DefinitionKind, SavedDefinition};
 use crate::state::rule_tree;
@@ -114,21 +115,7 @@ fn SegmentsView(data: Arc<Dataset>) -> impl IntoView {
     let compare = RwSignal::new(initial.compare.clone());
 
     // Debounce: the count follows the rule once typing pauses.
-    let settled = RwSignal::new(rule.get_untracked());
-    let generation = StoredValue::new(0u64);
-    Effect::new(move |_| {
-        let current = rule.get();
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
-        set_timeout(
-            move || {
-                if generation.get_value() == mine && settled.get_untracked() != current {
-                    settled.set(current);
-                }
-            },
-            Duration::from_millis(DEBOUNCE_MS),
-        );
-    });
+    let settled = use_debounced(rule, Duration::from_millis(DEBOUNCE_MS));
 
     let catalog = Arc::new(Catalog::of(&data.store));
     let open_id = move || match opened.get() {
