@@ -134,7 +134,7 @@ pub fn DefinitionBar(
         async move {
             let result = defs.create_keyed(kind, mine, key).await;
             if result.is_ok() {
-                create_key.set_value(None);
+                create_key.try_set_value(None);
             }
             result
         }
@@ -210,11 +210,12 @@ pub fn DefinitionBar(
         async move { defs.list(kind).await }
     });
 
+    // Also runs after a save or open finished, when the view may be gone: `try_*` only.
     let took = move |v: Versioned| {
-        name_is_default.set_value(false);
-        name.set(v.saved.name.clone());
-        baseline.set((v.saved.name.clone(), v.saved.definition.clone()));
-        opened.set(Some(v));
+        name_is_default.try_set_value(false);
+        let _ = name.try_set(v.saved.name.clone());
+        let _ = baseline.try_set((v.saved.name.clone(), v.saved.definition.clone()));
+        let _ = opened.try_set(Some(v));
     };
 
     let open_now = move |id: String| {
@@ -225,14 +226,18 @@ pub fn DefinitionBar(
         spawn_local(async move {
             match defs.get(kind, &id).await {
                 Ok(v) => {
-                    on_open.run(v.saved.clone());
+                    if on_open.try_run(v.saved.clone()).is_none() {
+                        return;
+                    }
                     took(v);
-                    conflict.set(None);
-                    confirm_delete.set(false);
+                    let _ = conflict.try_set(None);
+                    let _ = confirm_delete.try_set(false);
                 }
-                Err(e) => error.set(Some(e)),
+                Err(e) => {
+                    let _ = error.try_set(Some(e));
+                }
             }
-            busy.set(false);
+            let _ = busy.try_set(false);
         });
     };
 
@@ -255,27 +260,33 @@ pub fn DefinitionBar(
         }
     };
 
+    // Runs when a save finished, after the user may have left the view: `try_*` only, and a
+    // gone view means nothing to do.
     let finish = move |result: Result<Versioned, SyncError>, mine: DefinitionInput| {
         match result {
             Ok(v) => {
-                notice.set(Some(fill(
+                let _ = notice.try_set(Some(fill(
                     sync_texts(app.locale.get_untracked()).saved_ok,
                     &[&v.saved.name, &v.saved.version.to_string()],
                 )));
                 // The editor may have changed while saving: the baseline is what was saved.
                 if let Some(on_saved) = on_saved {
-                    on_saved.run(v.saved.clone());
+                    let _ = on_saved.try_run(v.saved.clone());
                 }
                 took(v);
-                conflict.set(None);
+                let _ = conflict.try_set(None);
             }
-            Err(SyncError::Conflict { current }) => conflict.set(Some(Conflict {
-                theirs: *current,
-                mine,
-            })),
-            Err(e) => error.set(Some(e)),
+            Err(SyncError::Conflict { current }) => {
+                let _ = conflict.try_set(Some(Conflict {
+                    theirs: *current,
+                    mine,
+                }));
+            }
+            Err(e) => {
+                let _ = error.try_set(Some(e));
+            }
         }
-        busy.set(false);
+        let _ = busy.try_set(false);
     };
 
     let input_now = move || DefinitionInput {
@@ -312,8 +323,9 @@ pub fn DefinitionBar(
         }
         last_op.set_value(Some(Op::Save));
         let mine = input_now();
+        let base = opened.get_untracked();
         spawn_local(async move {
-            let result = match opened.get_untracked() {
+            let result = match base {
                 Some(base) => defs.update(kind, &base, mine.clone()).await,
                 None => create(mine.clone()).await,
             };
@@ -358,25 +370,30 @@ pub fn DefinitionBar(
         spawn_local(async move {
             match defs.rename(kind, &base, new_name).await {
                 Ok(v) => {
-                    notice.set(Some(fill(
+                    let _ = notice.try_set(Some(fill(
                         sync_texts(app.locale.get_untracked()).renamed_ok,
                         &[&v.saved.name],
                     )));
                     // Only the name was saved: the definition baseline stays the saved one.
-                    baseline.set((v.saved.name.clone(), v.saved.definition.clone()));
-                    opened.set(Some(v));
+                    let _ = baseline.try_set((v.saved.name.clone(), v.saved.definition.clone()));
+                    let _ = opened.try_set(Some(v));
                 }
                 Err(SyncError::Conflict { current }) => {
                     let mut mine = current.input();
-                    mine.name = name.get_untracked();
-                    conflict.set(Some(Conflict {
+                    let Some(typed) = name.try_get_untracked() else {
+                        return;
+                    };
+                    mine.name = typed;
+                    let _ = conflict.try_set(Some(Conflict {
                         theirs: *current,
                         mine,
                     }));
                 }
-                Err(e) => error.set(Some(e)),
+                Err(e) => {
+                    let _ = error.try_set(Some(e));
+                }
             }
-            busy.set(false);
+            let _ = busy.try_set(false);
         });
     };
 
@@ -393,21 +410,23 @@ pub fn DefinitionBar(
             let t = sync_texts(app.locale.get_untracked());
             match defs.delete(kind, &base).await {
                 Ok(()) => {
-                    notice.set(Some(fill(t.deleted_ok, &[&base.saved.name])));
-                    opened.set(None);
+                    let _ = notice.try_set(Some(fill(t.deleted_ok, &[&base.saved.name])));
+                    let _ = opened.try_set(None);
                     // The editor keeps its content, now as a new unsaved item.
-                    baseline.update(|b| b.1 = Value::Null);
+                    let _ = baseline.try_update(|b| b.1 = Value::Null);
                 }
                 Err(SyncError::Conflict { current }) => {
-                    notice.set(Some(fill(
+                    let _ = notice.try_set(Some(fill(
                         t.delete_conflict,
                         &[&current.saved.version.to_string()],
                     )));
-                    opened.set(Some(*current));
+                    let _ = opened.try_set(Some(*current));
                 }
-                Err(e) => error.set(Some(e)),
+                Err(e) => {
+                    let _ = error.try_set(Some(e));
+                }
             }
-            busy.set(false);
+            let _ = busy.try_set(false);
         });
     };
 
@@ -473,9 +492,10 @@ pub fn DefinitionBar(
             if let Some(id) = d.saved_id.clone() {
                 spawn_local(async move {
                     if let Ok(v) = defs.get(kind, &id).await {
-                        baseline.set((v.saved.name.clone(), v.saved.definition.clone()));
+                        let _ =
+                            baseline.try_set((v.saved.name.clone(), v.saved.definition.clone()));
                         if d.is_stale(v.saved.version) {
-                            conflict.set(Some(Conflict {
+                            let _ = conflict.try_set(Some(Conflict {
                                 mine: DefinitionInput {
                                     name: d.name.clone(),
                                     description: v.saved.description.clone(),
@@ -484,7 +504,7 @@ pub fn DefinitionBar(
                                 theirs: v.clone(),
                             }));
                         }
-                        opened.set(Some(v));
+                        let _ = opened.try_set(Some(v));
                     }
                 });
             }

@@ -79,14 +79,17 @@ pub fn SaveAsSegment(
         busy.set(true);
         error.set(None);
         spawn_local(async move {
+            // The user may have left while saving: `try_*` only.
             match defs.create(DefinitionKind::Segment, input).await {
                 Ok(v) => {
-                    saved.set(Some((v.saved, list.len())));
-                    open.set(false);
+                    let _ = saved.try_set(Some((v.saved, list.len())));
+                    let _ = open.try_set(false);
                 }
-                Err(e) => error.set(Some(e)),
+                Err(e) => {
+                    let _ = error.try_set(Some(e));
+                }
             }
-            busy.set(false);
+            let _ = busy.try_set(false);
         });
     };
     let input_id = StoredValue::new(format!("crm-sas-{}", (js_sys::Math::random() * 1e9) as u64));
