@@ -13,6 +13,8 @@ pub struct JourneyDesignerTexts {
     pub tpl_win_back: &'static str,
     pub tpl_signup_coupon: &'static str,
     pub tpl_cart_consultation: &'static str,
+    /// The templates' message names in this language, by their English name (empty in English).
+    pub tpl_messages: &'static [(&'static str, &'static str)],
     /// Use template: {0}
     pub use_template: &'static str,
     pub new_journey: &'static str,
@@ -182,6 +184,7 @@ static EN: JourneyDesignerTexts = JourneyDesignerTexts {
     tpl_win_back: "Win-back after 14 days without a visit",
     tpl_signup_coupon: "Sign-up coupon and day-2 SMS",
     tpl_cart_consultation: "Cart: consultation offer and coupon",
+    tpl_messages: &[],
     use_template: "Use template: {0}",
     new_journey: "New journey",
     open_label: "Open",
@@ -332,6 +335,15 @@ static KO: JourneyDesignerTexts = JourneyDesignerTexts {
     tpl_win_back: "14일 미방문 고객 재방문 유도",
     tpl_signup_coupon: "가입 쿠폰과 2일차 SMS",
     tpl_cart_consultation: "장바구니: 상담 제안과 쿠폰",
+    tpl_messages: &[
+        ("We miss you (Kakao)", "보고 싶어요 (카카오)"),
+        ("We miss you (email)", "보고 싶어요 (이메일)"),
+        ("Last reminder", "마지막 알림"),
+        ("Welcome coupon", "가입 환영 쿠폰"),
+        ("Day-2 reminder", "2일차 알림"),
+        ("Consultation offer", "상담 제안"),
+        ("Cart coupon", "장바구니 쿠폰"),
+    ],
     use_template: "템플릿 사용: {0}",
     new_journey: "새 여정",
     open_label: "열린 여정",

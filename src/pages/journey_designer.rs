@@ -12,8 +12,8 @@ use crate::app::use_settings;
 use crate::components::download::download_text;
 use crate::components::journey_backtest_view::JourneyBacktestView;
 use crate::components::journey_designer::{
-    template_label, Checks, ChecksSummary, Designer, FlowCanvas, JourneySettings,
-    SendingRulesEditor,
+    localised_template, template_label, Checks, ChecksSummary, Designer, FlowCanvas,
+    JourneySettings, SendingRulesEditor,
 };
 use crate::components::{DefinitionBar, PageHeader, WithDataset};
 use crate::engine::journey::Journey;
@@ -64,11 +64,7 @@ fn DesignerView(data: Arc<Dataset>) -> impl IntoView {
             .as_deref()
             .and_then(template)
             .or_else(|| template("signup_coupon"))
-            .map(|t| {
-                let mut j = t.journey;
-                j.name = template_label(journey_designer_texts(app.locale.get_untracked()), t.id);
-                j
-            })
+            .map(|t| localised_template(journey_designer_texts(app.locale.get_untracked()), t))
             .unwrap_or_else(journey_edit::blank),
     };
     let journey = RwSignal::new(initial);
@@ -181,8 +177,7 @@ fn DesignerView(data: Arc<Dataset>) -> impl IntoView {
             .into_iter()
             .map(|tpl| {
                 let name = template_label(tx, tpl.id);
-                let mut j = tpl.journey;
-                j.name = name.clone();
+                let j = localised_template(tx, tpl);
                 view! {
                     <button type="button" class="crm-chip" aria-label=fill(tx.use_template, &[&name])
                         on:click=move |_| start_new(j.clone())>{name.clone()}</button>

@@ -22,6 +22,7 @@ use wasm_bindgen::JsCast;
 
 use crate::engine::catalog::Catalog;
 use crate::engine::journey::{Channel, Journey, Step};
+use crate::engine::journey_templates::JourneyTemplate;
 use crate::engine::query::JourneyValidation;
 use crate::engine::segment_rule::Rule;
 use crate::i18n::journey_designer_texts::JourneyDesignerTexts;
@@ -206,4 +207,19 @@ pub fn template_label(tx: &JourneyDesignerTexts, id: &str) -> String {
         other => other,
     }
     .to_owned()
+}
+
+/// A template's journey as the designer opens it: its name and its message names in the UI's
+/// language (the contents are Korean, written for the demo's customers).
+pub fn localised_template(tx: &JourneyDesignerTexts, tpl: JourneyTemplate) -> Journey {
+    let mut journey = tpl.journey;
+    journey.name = template_label(tx, tpl.id);
+    for node in &mut journey.nodes {
+        if let Step::Message { name, .. } = &mut node.step {
+            if let Some((_, local)) = tx.tpl_messages.iter().find(|(en, _)| *en == name.as_str()) {
+                *name = (*local).to_owned();
+            }
+        }
+    }
+    journey
 }
