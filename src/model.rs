@@ -111,6 +111,21 @@ pub struct Meta {
     pub capabilities: Option<Capabilities>,
 }
 
+impl Meta {
+    /// Each event type's property names, by event type (what event filter pickers offer).
+    pub fn event_properties(&self) -> BTreeMap<String, Vec<String>> {
+        self.event_types
+            .iter()
+            .map(|e| (e.name.clone(), e.properties.clone()))
+            .collect()
+    }
+
+    /// The event type names, in the data's order.
+    pub fn event_names(&self) -> Vec<String> {
+        self.event_types.iter().map(|e| e.name.clone()).collect()
+    }
+}
+
 /// What a backend implements beyond `GET /meta`, `/customers` and `/events` (contract v1).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Capabilities {

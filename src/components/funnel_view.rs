@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::app::{use_settings, AppSettings};
+use crate::app::use_settings;
 use crate::charts::funnel_bars::{funnel_bars_svg, FunnelBars};
 use crate::components::customer_list_panel::CustomerListPanel;
 use crate::components::funnel_extras::{
@@ -18,28 +18,10 @@ use crate::engine::filter::EventFilter;
 use crate::engine::funnel::{FunnelMode, FunnelResult, FunnelSpec, MAX_STEPS};
 use crate::engine::query::{Analysis, FunnelCustomersSpec, QueryResult};
 use crate::engine::segment_rule::Span;
-use crate::i18n::cohorts_texts::cohorts_texts;
 use crate::i18n::journeys_texts::journeys_texts;
 use crate::i18n::{event_label, fill, format};
-use crate::sync::saved_segments::{filter_rule, use_saved_segments, SavedSegment};
-use crate::sync::{dataset::run_query, Dataset};
-
-/// Runs `analysis` over the members of the filter segment (a template id or `saved:ID`).
-fn run(
-    data: &Dataset,
-    app: &AppSettings,
-    filter: Option<&str>,
-    saved: &[SavedSegment],
-    analysis: Analysis,
-) -> Result<QueryResult, String> {
-    let rule = filter_rule(filter, saved).map_err(|id| {
-        fill(
-            cohorts_texts(app.locale.get_untracked()).saved_missing,
-            &[&id],
-        )
-    })?;
-    run_query(data, app, rule, analysis).map_err(|e| e.to_string())
-}
+use crate::sync::saved_segments::{run_in_segment, use_saved_segments};
+use crate::sync::Dataset;
 
 /// The funnel's steps from the URL (`?funnel=visit,purchase`, as the Dashboard's conversion card
 /// links), if they name 2 to `MAX_STEPS` events; anything else opens the default funnel.
@@ -91,28 +73,16 @@ pub fn FunnelView(data: Arc<Dataset>) -> impl IntoView {
     });
     // The step whose drop-offs are listed.
     let dropped_at: RwSignal<Option<usize>> = RwSignal::new(None);
-    let properties: Arc<BTreeMap<String, Vec<String>>> = Arc::new(
-        data.store
-            .meta
-            .event_types
-            .iter()
-            .map(|e| (e.name.clone(), e.properties.clone()))
-            .collect(),
-    );
-    let event_names: Vec<String> = data
-        .store
-        .meta
-        .event_types
-        .iter()
-        .map(|e| e.name.clone())
-        .collect();
+    let properties: Arc<BTreeMap<String, Vec<String>>> =
+        Arc::new(data.store.meta.event_properties());
+    let event_names: Vec<String> = data.store.meta.event_names();
     let attributes = breakdown_attributes(&data.store.meta);
     let result = {
         let data = data.clone();
         Memo::new(move |_| {
             app.zone.track();
             let found = saved.list.with(|list| {
-                run(
+                run_in_segment(
                     &data,
                     &app,
                     filter.get().as_deref(),
@@ -294,7 +264,7 @@ pub fn FunnelView(data: Arc<Dataset>) -> impl IntoView {
             let drop_list = dropped_at.get().and_then(|step| {
                 let spec_now = effective.get_untracked();
                 let listed = saved.list.with_untracked(|list| {
-                    run(&data, &app, filter.get_untracked().as_deref(), list,
+                    run_in_segment(&data, &app, filter.get_untracked().as_deref(), list,
                         Analysis::FunnelCustomers(FunnelCustomersSpec { funnel: spec_now, step, dropped: true }))
                 });
                 let customers = match listed {

@@ -12,12 +12,11 @@ use crate::engine::kpi::{Formula, Kpi, KpiResult, KpiRow, KpiSpec};
 use crate::engine::query::{Analysis, QueryResult};
 use crate::engine::segment_rule::Rule;
 use crate::engine::{Period, QueryError};
-use crate::i18n::cohorts_texts::cohorts_texts;
 use crate::i18n::fill;
 use crate::i18n::kpi_text::{kpi_formula, kpi_name, kpi_value};
 use crate::i18n::labels::cohort_short;
 use crate::state::kpi_links::kpi_link;
-use crate::sync::saved_segments::{filter_rule, use_saved_segments};
+use crate::sync::saved_segments::{filter_rule, missing_segment, use_saved_segments};
 use crate::sync::{dataset::run_query, Dataset};
 
 /// The cards, in reading order (each links to its view through [`kpi_link`]).
@@ -87,15 +86,7 @@ pub fn KpiCards(data: Arc<Dataset>) -> impl IntoView {
             let rule = saved
                 .list
                 .with(|list| filter_rule(filter.get().as_deref(), list))
-                .map_err(|id| {
-                    QueryError::invalid(
-                        "filter",
-                        fill(
-                            cohorts_texts(app.locale.get_untracked()).saved_missing,
-                            &[&id],
-                        ),
-                    )
-                })?;
+                .map_err(|id| QueryError::invalid("filter", missing_segment(&app, &id)))?;
             run_kpis(&data, &app, spec, rule)
         })
     };

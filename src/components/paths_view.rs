@@ -9,7 +9,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::app::{use_settings, AppSettings};
+use crate::app::use_settings;
 use crate::charts::sankey::{self, layout, sankey_svg, Rect, Sankey, SankeyLink, SankeyNode};
 use crate::components::customer_list_panel::CustomerListPanel;
 use crate::components::ignored_params::IgnoredParams;
@@ -19,12 +19,11 @@ use crate::components::EventFilterPicker;
 use crate::engine::filter::EventFilter;
 use crate::engine::paths::{PathsResult, MAX_PATH_STEPS};
 use crate::engine::query::{Analysis, PathsCustomersSpec, QueryResult};
-use crate::i18n::cohorts_texts::cohorts_texts;
 use crate::i18n::journeys_texts::{journeys_texts, JourneysTexts};
 use crate::i18n::{event_label, fill, format, Texts};
 use crate::state::paths_view::{self, AnchorKind, PathsSettings, MAX_GAP_MINUTES, MAX_TOP};
-use crate::sync::saved_segments::{filter_rule, use_saved_segments, SavedSegment};
-use crate::sync::{dataset::run_query, Dataset};
+use crate::sync::saved_segments::{run_in_segment, use_saved_segments};
+use crate::sync::Dataset;
 
 /// The node or move whose customers are listed.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,23 +31,6 @@ struct Pick {
     step: usize,
     label: String,
     target: Option<String>,
-}
-
-/// Runs `analysis` over the members of the filter segment (a template id or `saved:ID`).
-fn run(
-    data: &Dataset,
-    app: &AppSettings,
-    filter: Option<&str>,
-    saved: &[SavedSegment],
-    analysis: Analysis,
-) -> Result<QueryResult, String> {
-    let rule = filter_rule(filter, saved).map_err(|id| {
-        fill(
-            cohorts_texts(app.locale.get_untracked()).saved_missing,
-            &[&id],
-        )
-    })?;
-    run_query(data, app, rule, analysis).map_err(|e| e.to_string())
 }
 
 fn node_name(t: &Texts, jt: &JourneysTexts, label: &str) -> String {
@@ -88,28 +70,16 @@ pub fn PathsView(data: Arc<Dataset>) -> impl IntoView {
     });
     let picked: RwSignal<Option<Pick>> = RwSignal::new(None);
     let saved = use_saved_segments();
-    let event_names: Vec<String> = data
-        .store
-        .meta
-        .event_types
-        .iter()
-        .map(|e| e.name.clone())
-        .collect();
-    let properties: Arc<BTreeMap<String, Vec<String>>> = Arc::new(
-        data.store
-            .meta
-            .event_types
-            .iter()
-            .map(|e| (e.name.clone(), e.properties.clone()))
-            .collect(),
-    );
+    let event_names: Vec<String> = data.store.meta.event_names();
+    let properties: Arc<BTreeMap<String, Vec<String>>> =
+        Arc::new(data.store.meta.event_properties());
     let result = {
         let data = data.clone();
         Memo::new(move |_| {
             app.zone.track();
             let c = controls.get();
             let found = saved.list.with(|list| {
-                run(
+                run_in_segment(
                     &data,
                     &app,
                     c.filter.as_deref(),
@@ -385,7 +355,7 @@ pub fn PathsView(data: Arc<Dataset>) -> impl IntoView {
                 target: pick.target.clone(),
             };
             let found = saved.list.with_untracked(|list| {
-                run(
+                run_in_segment(
                     &data,
                     &app,
                     c.filter.as_deref(),

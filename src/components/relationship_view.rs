@@ -98,13 +98,7 @@ pub fn RelationshipView(data: Arc<Dataset>) -> impl IntoView {
     let picked: RwSignal<Option<Pick>> = RwSignal::new(None);
     // A rule being typed as JSON, per stage, and its parse error.
     let json_error: RwSignal<Option<(usize, String)>> = RwSignal::new(None);
-    let event_names: Vec<String> = data
-        .store
-        .meta
-        .event_types
-        .iter()
-        .map(|e| e.name.clone())
-        .collect();
+    let event_names: Vec<String> = data.store.meta.event_names();
     let result = {
         let data = data.clone();
         Memo::new(move |_| {

@@ -88,12 +88,7 @@ pub fn RetentionControls(
     saved: Signal<Vec<(String, String)>>,
 ) -> impl IntoView {
     let app = use_settings();
-    let properties: Arc<BTreeMap<String, Vec<String>>> = Arc::new(
-        meta.event_types
-            .iter()
-            .map(|e| (e.name.clone(), e.properties.clone()))
-            .collect(),
-    );
+    let properties: Arc<BTreeMap<String, Vec<String>>> = Arc::new(meta.event_properties());
     let attributes: Vec<String> = meta.attributes.iter().map(|a| a.name.clone()).collect();
     let edit = move |change: &dyn Fn(&mut CohortView)| {
         let mut next = view.get_untracked();

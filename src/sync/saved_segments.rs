@@ -12,7 +12,11 @@
 
 use leptos::prelude::*;
 
+use crate::app::AppSettings;
+use crate::engine::query::{Analysis, QueryResult};
 use crate::engine::segment_rule::Rule;
+use crate::i18n::cohorts_texts::cohorts_texts;
+use crate::i18n::fill;
 use crate::model::DefinitionKind;
 pub use crate::state::saved_segment::{filter_rule, SavedSegment};
 
@@ -60,4 +64,26 @@ pub fn use_saved_segments() -> SavedSegments {
     SavedSegments {
         list: Signal::from(list),
     }
+}
+
+/// The translated "that saved segment no longer exists" for a filter key that resolves to
+/// nothing.
+pub fn missing_segment(app: &AppSettings, id: &str) -> String {
+    fill(
+        cohorts_texts(app.locale.get_untracked()).saved_missing,
+        &[id],
+    )
+}
+
+/// Runs `analysis` over the members of the filter segment (a template id or `saved:ID`), in the
+/// current settings' context; errors come as translated text.
+pub fn run_in_segment(
+    data: &super::Dataset,
+    app: &AppSettings,
+    filter: Option<&str>,
+    saved: &[SavedSegment],
+    analysis: Analysis,
+) -> Result<QueryResult, String> {
+    let rule = filter_rule(filter, saved).map_err(|id| missing_segment(app, &id))?;
+    super::dataset::run_query(data, app, rule, analysis).map_err(|e| e.to_string())
 }

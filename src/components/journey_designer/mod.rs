@@ -69,13 +69,7 @@ impl Designer {
         preview_customer: String,
     ) -> Designer {
         let catalog = Arc::new(Catalog::of(&data.store));
-        let properties: BTreeMap<String, Vec<String>> = data
-            .store
-            .meta
-            .event_types
-            .iter()
-            .map(|e| (e.name.clone(), e.properties.clone()))
-            .collect();
+        let properties: BTreeMap<String, Vec<String>> = data.store.meta.event_properties();
         let open_rule = RwSignal::new(None);
         // A newly loaded journey starts with every rule editor closed.
         Effect::new(move |_| {
