@@ -139,6 +139,25 @@ pub async fn list(
     ))
 }
 
+/// Locks the current row for this transaction and checks that `If-Match` names its version:
+/// 404 when there is none, 412 (with the current `ETag`) when it is stale.
+async fn current_matching(
+    client: &impl GenericClient,
+    kind: DefinitionKind,
+    id: &str,
+    if_match: &IfMatch,
+) -> Result<(), ApiError> {
+    let current = fetch(client, kind, id, true)
+        .await?
+        .ok_or_else(|| not_found(kind, id))?;
+    let current_etag = etag_of(&body_of(&current)?);
+    if if_match.matches(&current_etag) {
+        Ok(())
+    } else {
+        Err(precondition_failed(&current_etag))
+    }
+}
+
 async fn fetch(
     client: &impl GenericClient,
     kind: DefinitionKind,
@@ -297,13 +316,7 @@ pub async fn update(
     let (input, _) = read_input(kind, &headers, &body)?;
     let mut client = state.pool.get().await?;
     let tx = client.transaction().await?;
-    let current = fetch(&tx, kind, &id, true)
-        .await?
-        .ok_or_else(|| not_found(kind, &id))?;
-    let current_etag = etag_of(&body_of(&current)?);
-    if !if_match.matches(&current_etag) {
-        return Err(precondition_failed(&current_etag));
-    }
+    current_matching(&tx, kind, &id, &if_match).await?;
     let row = tx
         .query_one(
             &format!(
@@ -333,13 +346,7 @@ pub async fn delete(
     }
     let mut client = state.pool.get().await?;
     let tx = client.transaction().await?;
-    let current = fetch(&tx, kind, &id, true)
-        .await?
-        .ok_or_else(|| not_found(kind, &id))?;
-    let current_etag = etag_of(&body_of(&current)?);
-    if !if_match.matches(&current_etag) {
-        return Err(precondition_failed(&current_etag));
-    }
+    current_matching(&tx, kind, &id, &if_match).await?;
     tx.execute(
         "DELETE FROM definitions WHERE kind = $1 AND id = $2",
         &[&kind_str(kind), &id],
