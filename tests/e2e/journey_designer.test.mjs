@@ -353,7 +353,7 @@ describe('journey designer', () => {
     }
   });
 
-  test('date entry, quiet hours, consent, a loop without a delay, a new start and split paths reach the journey', { timeout: TEST_TIMEOUT }, async () => {
+  test('date entry, quiet hours, consent, the time-zone attribute, a loop without a delay, a new start and split paths reach the journey', { timeout: TEST_TIMEOUT }, async () => {
     const { context, page, errors } = await openPage(env.browser, { locale: 'en-US' });
     try {
       await openDesigner(page, env.server, '?template=signup_coupon');
@@ -379,6 +379,14 @@ describe('journey designer', () => {
         assert.deepEqual(j.rules.quiet_hours, { start: '22:00', end: '08:00' });
         assert.equal(j.rules.respect_consent, false);
       }, 'quiet from 22:00, consent off');
+      // The customers' time zone: the demo has no `time_zone` attribute, so the default says so;
+      // any text attribute, or none (everyone in the app's zone), can be chosen.
+      const zone = page.getByRole('combobox', { name: "Customers' time zone from" });
+      assert.equal(await zone.locator('option:checked').textContent(), 'time_zone (not in this data)');
+      await zone.selectOption({ label: 'No attribute: everyone in Asia/Seoul' });
+      await expectJson((j) => assert.equal(j.rules.time_zone_attribute, ''), 'no zone attribute');
+      await zone.selectOption('region');
+      await expectJson((j) => assert.equal(j.rules.time_zone_attribute, 'region'), 'zone from region');
       // The SMS back to the branch: a loop without a delay is an error that blocks saving.
       await byId(page, 'jd-sms-o0').selectOption('bought');
       await eventually(async () => assert.match(await page.locator('.jd-checks').textContent(), /A loop without a delay or wait could repeat forever/), { what: 'cycle', timeout: 10_000 });

@@ -13,7 +13,7 @@ use crate::engine::filter::EventFilter;
 use crate::engine::journey::{Cap, Channel, Entry, Goal, Journey, QuietHours, Reentry};
 use crate::engine::segment_rule::Rule;
 use crate::i18n::fill;
-use crate::i18n::journey_designer_texts::journey_designer_texts;
+use crate::i18n::journey_designer_texts::{journey_designer_texts, JourneyDesignerTexts};
 use crate::i18n::rule_sentence::attribute_label;
 use crate::i18n::segments_texts;
 use crate::model::AttributeType;
@@ -414,6 +414,13 @@ pub fn SendingRulesEditor(d: Designer) -> impl IntoView {
                 </div>
             }
         });
+        let zone_choices = zone_attribute_choices(
+            d,
+            &j.rules.time_zone_attribute,
+            tx,
+            app.zone.get_untracked().name(),
+        );
+        let zone_hint = fill(tx.zone_hint, &[app.zone.get_untracked().name()]);
         d.apply_focus();
         view! {
             <table class="jd-caps">
@@ -441,6 +448,15 @@ pub fn SendingRulesEditor(d: Designer) -> impl IntoView {
                 {tx.respect_consent}
             </label>
             <p class="crm-muted jd-hint" id="jd-consent-hint">{tx.consent_hint}</p>
+            <label class="jd-field">{tx.zone_attribute}
+                <select id="jd-zone-attribute" aria-describedby="jd-zone-hint" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    d.edit(|j| j.rules.time_zone_attribute = v);
+                }>
+                    {options(zone_choices, &j.rules.time_zone_attribute)}
+                </select>
+            </label>
+            <p class="crm-muted jd-hint" id="jd-zone-hint">{zone_hint}</p>
         }
     };
     let tx = move || journey_designer_texts(app.locale.get());
@@ -451,4 +467,28 @@ pub fn SendingRulesEditor(d: Designer) -> impl IntoView {
             {issues_list(d, None, "rules", tx)}
         </section>
     }
+}
+
+/// The choices for the customers' time-zone attribute: none (everyone in the app's zone), the
+/// data's own text attributes, and the journey's current one if the data lacks it (a journey made
+/// for another dataset keeps its setting until the marketer changes it).
+fn zone_attribute_choices(
+    d: Designer,
+    current: &str,
+    tx: &JourneyDesignerTexts,
+    app_zone: &str,
+) -> Vec<(String, String)> {
+    let mut choices = vec![(String::new(), fill(tx.zone_none, &[app_zone]))];
+    d.catalog.with_value(|c| {
+        choices.extend(
+            c.attributes
+                .iter()
+                .filter(|a| a.kind == AttributeType::Text && !a.builtin)
+                .map(|a| (a.name.clone(), a.name.clone())),
+        )
+    });
+    if !current.is_empty() && !choices.iter().any(|(key, _)| key == current) {
+        choices.push((current.to_owned(), fill(tx.zone_missing, &[current])));
+    }
+    choices
 }
