@@ -13,6 +13,8 @@ pub struct TrendChart<'a> {
     pub active_label: &'a str,
     /// Formats revenue axis ticks (e.g. `₩12M`).
     pub format_money: &'a dyn Fn(f64) -> String,
+    /// Formats active-customer axis ticks (e.g. `2,000`).
+    pub format_count: &'a dyn Fn(f64) -> String,
 }
 
 const WIDTH: u32 = 860;
@@ -63,7 +65,7 @@ pub fn trend_svg(chart: &TrendChart) -> Result<String, String> {
         ctx.configure_secondary_axes()
             .label_style(font.clone())
             .y_labels(5)
-            .y_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| (chart.format_count)(*v))
             .y_desc(chart.active_label)
             .axis_desc_style(font.clone())
             .draw()
@@ -121,6 +123,7 @@ mod tests {
             revenue_label: "매출",
             active_label: "활성 고객",
             format_money: &|v| format!("{:.0}만", v / 10_000.0),
+            format_count: &|v| format!("{v:.0}명"),
         })
         .expect("draws");
         assert!(
@@ -128,7 +131,7 @@ mod tests {
             "{}",
             &svg[..80]
         );
-        for text in ["1월", "3월", "매출", "활성 고객"] {
+        for text in ["1월", "3월", "매출", "활성 고객", "0명"] {
             assert!(svg.contains(text), "missing {text}");
         }
         assert!(svg.contains("<polyline"), "line series drawn");
@@ -145,6 +148,7 @@ mod tests {
             revenue_label: "",
             active_label: "",
             format_money: &|v| v.to_string(),
+            format_count: &|v| v.to_string(),
         });
         assert!(result.is_err());
         let empty: Vec<String> = Vec::new();
@@ -155,6 +159,7 @@ mod tests {
             revenue_label: "",
             active_label: "",
             format_money: &|v| v.to_string(),
+            format_count: &|v| v.to_string(),
         })
         .is_err());
     }

@@ -131,13 +131,26 @@ pub fn RfmGrid(data: Arc<Dataset>, spec: RwSignal<RfmSpec>) -> impl IntoView {
                 }
             })
             .collect_view();
-        let intro = if spec.with(|s| matches!(s.cuts, RfmCuts::Quintiles)) {
+        let quintiles = spec.with(|s| matches!(s.cuts, RfmCuts::Quintiles));
+        let intro = if quintiles {
             d.rfm_intro_quintiles
         } else {
             d.rfm_intro_own
         };
+        // Empty rows or columns look like a fault unless the ties behind them are explained.
+        let empty = result.empty_scores();
+        let empty_note = (quintiles && !empty.is_empty()).then(|| {
+            let scores: Vec<String> = empty
+                .recency
+                .iter()
+                .map(|r| format!("R{r}"))
+                .chain(empty.frequency.iter().map(|f| format!("F{f}")))
+                .collect();
+            fill(d.rfm_empty_scores, &[&scores.join(", "), d.rfm_edit])
+        });
         view! {
             <p class="crm-intro">{fill(intro, &[&result.window_days.to_string()])}</p>
+            {empty_note.map(|note| view! { <p class="crm-intro crm-rfm-empty-note">{note}</p> })}
             <div class="crm-rfm">
                 <table class="crm-table crm-retention crm-rfm-grid">
                     <caption>{format!("{} / {}", t.rfm_recency, t.rfm_frequency)}</caption>

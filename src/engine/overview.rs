@@ -226,6 +226,9 @@ pub struct TrendPoint {
     pub active: usize,
     /// Customers created in the month.
     pub new: usize,
+    /// For the month still running (the one holding `ctx.now`): the local day the figures run
+    /// to, so a view can say the month is not over rather than show it as a drop.
+    pub through: Option<chrono::NaiveDate>,
 }
 
 /// The last `months` calendar months up to `ctx.now` (the current month is still running).
@@ -245,8 +248,12 @@ pub fn monthly_trend(store: &Store, ctx: &Context, months: usize) -> Vec<TrendPo
             revenue: 0.0,
             active: 0,
             new: 0,
+            through: None,
         })
         .collect();
+    if let Some(running) = points.last_mut() {
+        running.through = Some(ctx.zone.date(ctx.now));
+    }
     let mut seen = vec![u32::MAX; months];
     for customer in 0..store.customers.len() as CustomerIx {
         let created = store.customers.created_at[customer as usize];
@@ -388,6 +395,11 @@ mod tests {
         assert_eq!(trend[1].new, 2);
         // April has only started: c's visit on the 5th is after `now`.
         assert_eq!((trend[2].active, trend[2].revenue), (0, 0.0));
+        assert_eq!(
+            trend[2].through,
+            chrono::NaiveDate::from_ymd_opt(2026, 4, 1)
+        );
+        assert_eq!((trend[0].through, trend[1].through), (None, None));
     }
 
     #[test]

@@ -233,6 +233,40 @@ pub struct RfmResult {
     pub segments: Vec<RfmSegmentSummary>,
 }
 
+/// Scores (1–5) of the grid's dimensions that no customer has.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EmptyScores {
+    pub recency: Vec<u8>,
+    pub frequency: Vec<u8>,
+}
+
+impl EmptyScores {
+    pub fn is_empty(&self) -> bool {
+        self.recency.is_empty() && self.frequency.is_empty()
+    }
+}
+
+impl RfmResult {
+    /// The recency and frequency scores nobody has, so a view can explain empty rows and
+    /// columns: with quintiles, customers with equal values share the lower score, so when most
+    /// bought once, F2 and F3 stay empty. Nothing when no one was scored.
+    pub fn empty_scores(&self) -> EmptyScores {
+        if self.scored_customers == 0 {
+            return EmptyScores::default();
+        }
+        let empty = |customers: &dyn Fn(usize) -> usize| -> Vec<u8> {
+            (0..5)
+                .filter(|&i| customers(i) == 0)
+                .map(|i| i as u8 + 1)
+                .collect()
+        };
+        EmptyScores {
+            recency: empty(&|r| self.grid[r].iter().map(|c| c.customers).sum()),
+            frequency: empty(&|f| self.grid.iter().map(|row| row[f].customers).sum()),
+        }
+    }
+}
+
 /// Named-segment counts between two dates: `counts[from][to]`.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct RfmTransitions {
@@ -661,6 +695,18 @@ mod tests {
     }
 
     #[test]
+    fn nobody_scored_means_no_empty_scores_to_explain() {
+        let (store, ctx) = fixture();
+        let mut non_buyers = CustomerSet::with_capacity(store.customers.len());
+        for id in ["f", "g", "h"] {
+            non_buyers.insert(store.customers.find(id).expect("customer") as usize);
+        }
+        let result = run(&store, &ctx, &RfmSpec::default(), Some(&non_buyers)).expect("runs");
+        assert_eq!(result.scored_customers, 0);
+        assert!(result.empty_scores().is_empty());
+    }
+
+    #[test]
     fn quintiles_give_ties_the_lower_score() {
         let (store, ctx) = fixture();
         let spec = RfmSpec::default();
@@ -682,6 +728,13 @@ mod tests {
         );
 
         let result = run(&store, &ctx, &spec, None).expect("runs");
+        assert_eq!(
+            result.empty_scores(),
+            EmptyScores {
+                recency: vec![5],
+                frequency: vec![2]
+            }
+        );
         // Applying these as explicit thresholds gives the same scores; no one reached R5.
         assert_eq!(
             result.cut_points.recency_days,

@@ -187,6 +187,8 @@ pub struct Texts {
     pub month_axis: &'static str,
     /// {0}: from {1} to {2}, revenue went from {3} to {4} and active customers from {5} to {6}.
     pub chart_alt: &'static str,
+    /// Under the trend chart, for the month still running (marked `*`): {0} month, {1} date.
+    pub trend_running_note: &'static str,
     /// Retention settings
     pub retention_settings: &'static str,
     /// Presets

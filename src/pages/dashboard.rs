@@ -117,10 +117,23 @@ fn DashboardBody(data: Arc<Dataset>) -> impl IntoView {
             let locale = app.locale.get();
             let ctx = analysis_context(&data, &app);
             let trend = monthly_trend(&data.store, &ctx, 12);
+            // The running month is marked, and a note says how far it runs.
             let months: Vec<String> = trend
                 .iter()
-                .map(|p| format::month_short(p.start, locale))
+                .map(|p| match p.through {
+                    Some(_) => format!("{}*", format::month_short(p.start, locale)),
+                    None => format::month_short(p.start, locale),
+                })
                 .collect();
+            let running_note = trend
+                .last()
+                .and_then(|p| p.through.map(|day| (p.start, day)))
+                .map(|(start, day)| {
+                    fill(
+                        t.trend_running_note,
+                        &[&format::month(start, locale), &format::date(day, locale)],
+                    )
+                });
             let revenue: Vec<f64> = trend.iter().map(|p| p.revenue).collect();
             let active: Vec<f64> = trend.iter().map(|p| p.active as f64).collect();
             let money = |v: f64| format::money_compact(v, &currency, locale);
@@ -131,6 +144,7 @@ fn DashboardBody(data: Arc<Dataset>) -> impl IntoView {
                 revenue_label: t.revenue_axis,
                 active_label: t.active_axis,
                 format_money: &money,
+                format_count: &|v| format::integer(v.round() as i64),
             });
             let (first, last) = (trend.first().copied(), trend.last().copied());
             let alt = match (first, last) {
@@ -153,6 +167,7 @@ fn DashboardBody(data: Arc<Dataset>) -> impl IntoView {
                     <figure class="crm-chart">
                         <figcaption>{t.revenue_chart_title}</figcaption>
                         <div role="img" aria-label=alt inner_html=svg></div>
+                        {running_note.map(|note| view! { <p class="crm-chart-note">{note}</p> })}
                     </figure>
                 }
                 .into_any(),

@@ -47,6 +47,15 @@ describe('dashboard KPIs', () => {
       assert.equal(await card('Churn rate').locator('.crm-kpi-value').textContent(), pct(chosen.churn_rate.value));
       assert.equal(await card('Repeat purchase rate').locator('.crm-kpi-value').textContent(), pct(chosen.repeat_purchase_rate.value));
 
+      // The trend chart marks the running month and says how far it runs; its customer axis
+      // groups thousands.
+      const trend = page.getByRole('figure').filter({ hasText: 'Monthly revenue and active customers' });
+      await trend.locator('svg text').first().waitFor();
+      const labels = (await trend.locator('svg text').allTextContents()).map((l) => l.trim());
+      assert.equal(labels.filter((l) => l.endsWith('*')).length, 1, `one running month in ${labels}`);
+      assert.ok(labels.includes('1,000'), `grouped customer ticks in ${labels}`);
+      assert.match(await trend.locator('.crm-chart-note').textContent(), /^\* Nov 2026 is still running: its figures run to Nov 16, 2026\.$/);
+
       // The formula, with the numbers it was computed from.
       const retention = card('Retention rate');
       await retention.getByText('Formula').click();
@@ -145,6 +154,15 @@ describe('dashboard KPIs', () => {
         rows.map((tr) => [tr.querySelector('th').textContent.trim(), tr.querySelectorAll('td')[0].textContent.trim()]),
       );
       assert.deepEqual(segRows, defaultsOf().segments.map((s) => [RFM_LABELS_EN[s.name], group(s.customers)]));
+      // Scores nobody has (ties share the lower score) are named, as the engine's grid has them.
+      const grid = defaultsOf().grid;
+      const sum = (cells) => cells.reduce((a, c) => a + c.customers, 0);
+      const emptyScores = [
+        ...[1, 2, 3, 4, 5].filter((r) => sum(grid[r - 1]) === 0).map((r) => `R${r}`),
+        ...[1, 2, 3, 4, 5].filter((f) => sum(grid.map((row) => row[f - 1])) === 0).map((f) => `F${f}`),
+      ];
+      assert.ok(emptyScores.length > 0, 'the demo has empty scores to explain');
+      assert.match(await page.locator('main .crm-rfm-empty-note').textContent(), new RegExp(`^No customer scores ${emptyScores.join(', ')}: `));
 
       // Shading by revenue shows each cell's revenue and shades by it.
       await page.getByRole('combobox', { name: 'Shade cells by' }).selectOption('revenue');
@@ -176,7 +194,7 @@ describe('dashboard KPIs', () => {
     try {
       await page.goto(env.server.url + '/');
       await page.locator('main table.crm-rfm-grid').waitFor();
-      await page.getByText('Edit segment names, ranges and cut points').click();
+      await page.getByText('Edit segment names, ranges and cut points', { exact: true }).click();
       await page.getByRole('textbox', { name: 'Name of segment 1', exact: true }).fill('VIP');
       await page.getByRole('textbox', { name: 'Name of segment 1', exact: true }).press('Enter');
       // VIP now also takes R4 (from R5 only).

@@ -113,7 +113,7 @@ describe('leaving a page while something is still running', () => {
   run('editing the dashboard’s RFM segments, then leaving at once', async (page, errors) => {
     await page.goto(`${env.server.url}/`);
     await page.locator('main table.crm-rfm-grid').waitFor({ timeout: 120_000 });
-    await page.getByText('Edit segment names, ranges and cut points').click();
+    await page.getByText('Edit segment names, ranges and cut points', { exact: true }).click();
     await page.getByRole('textbox', { name: 'Name of segment 1', exact: true }).fill('VIP');
     await page.getByRole('textbox', { name: 'Name of segment 1', exact: true }).press('Enter');
     await page.getByRole('spinbutton', { name: 'VIP: lowest R' }).fill('4');
