@@ -2,7 +2,7 @@
 
 use plotters::prelude::*;
 
-use super::{house_mesh, label_font, responsive, titled};
+use super::{count_tick, house_mesh, label_font, responsive, titled};
 
 /// What to draw; labels come translated and formatted by the caller.
 pub struct FunnelBars<'a> {
@@ -43,7 +43,7 @@ pub fn funnel_bars_svg(chart: &FunnelBars) -> Result<String, String> {
                 _ => String::new(),
             })
             .y_labels(5)
-            .y_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| count_tick(*v))
             .y_desc(chart.y_label)
             .draw()
             .map_err(err)?;

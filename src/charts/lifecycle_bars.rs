@@ -3,7 +3,7 @@
 
 use plotters::prelude::*;
 
-use super::{draw_legend, house_mesh, label_font, responsive, titled};
+use super::{count_tick, draw_side_legend, house_mesh, responsive, titled};
 
 pub struct LifecycleBars<'a> {
     pub title: &'a str,
@@ -18,6 +18,8 @@ pub struct LifecycleBars<'a> {
 }
 
 const WIDTH: u32 = 860;
+/// The legend's column at the right: bars fill every corner of the plot.
+const LEGEND_WIDTH: u32 = 120;
 const HEIGHT: u32 = 340;
 const COLORS: [RGBColor; 4] = [
     RGBColor(0, 158, 115),
@@ -47,8 +49,8 @@ pub fn lifecycle_bars_svg(chart: &LifecycleBars) -> Result<String, String> {
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
         let err = |e: DrawingAreaErrorKind<_>| format!("chart: {e:?}");
-        let font = label_font();
-        let mut ctx = titled(&root, chart.title)
+        let (plot, legend) = root.split_horizontally(WIDTH - LEGEND_WIDTH);
+        let mut ctx = titled(&plot, chart.title)
             .x_label_area_size(32)
             .y_label_area_size(64)
             .build_cartesian_2d((0..n - 1).into_segmented(), -down * 1.1..up * 1.1)
@@ -61,7 +63,7 @@ pub fn lifecycle_bars_svg(chart: &LifecycleBars) -> Result<String, String> {
                 _ => String::new(),
             })
             .y_labels(6)
-            .y_label_formatter(&|v| format!("{:.0}", v.abs()))
+            .y_label_formatter(&|v| count_tick(v.abs()))
             .y_desc(chart.y_label)
             .draw()
             .map_err(err)?;
@@ -93,14 +95,10 @@ pub fn lifecycle_bars_svg(chart: &LifecycleBars) -> Result<String, String> {
                     bar
                 })
                 .collect();
-            ctx.draw_series(bars)
-                .map_err(err)?
-                .label(chart.names[s])
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.mix(0.85).filled())
-                });
+            ctx.draw_series(bars).map_err(err)?;
         }
-        draw_legend(&mut ctx, SeriesLabelPosition::UpperLeft, font)?;
+        let items: Vec<(&str, RGBColor)> = chart.names.iter().copied().zip(COLORS).collect();
+        draw_side_legend(&legend, &items, 48)?;
         root.present().map_err(err)?;
     }
     Ok(responsive(svg, WIDTH, HEIGHT))
@@ -131,5 +129,17 @@ mod tests {
             svg.matches("<rect").count() >= 8,
             "a bar per stage and period"
         );
+        // The legend stands beside the plot, not over its bars.
+        for name in ["신규", "유지", "복귀", "휴면"] {
+            let end = svg.find(name).expect("legend entry");
+            let tag = &svg[svg[..end].rfind("<text").expect("a text element")..end];
+            let x: f64 = tag
+                .split("x=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .and_then(|x| x.parse().ok())
+                .expect("an x attribute");
+            assert!(x >= f64::from(WIDTH - LEGEND_WIDTH), "{name} at x = {x}");
+        }
     }
 }

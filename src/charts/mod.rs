@@ -39,6 +39,32 @@ pub(crate) fn label_font() -> TextStyle<'static> {
     ("sans-serif", 13).into_font().color(&INK)
 }
 
+/// A tick label for a count of customers: whole and grouped by thousands (`2,000`).
+pub(crate) fn count_tick(value: f64) -> String {
+    crate::i18n::format::integer(value.round() as i64)
+}
+
+/// A legend in its own area beside the plot, for charts whose bars fill the plot's corners
+/// (a legend drawn inside would cover them): one swatch and name per row.
+pub(crate) fn draw_side_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    items: &[(&str, RGBColor)],
+    top: i32,
+) -> Result<(), String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("chart: {e:?}");
+    for (row, (name, color)) in items.iter().enumerate() {
+        let y = top + row as i32 * 22;
+        area.draw(&Rectangle::new(
+            [(4, y), (18, y + 12)],
+            color.mix(0.85).filled(),
+        ))
+        .map_err(err)?;
+        area.draw(&Text::new(name.to_string(), (24, y - 1), label_font()))
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
 /// A chart builder on `root` with the house title and margin.
 pub(crate) fn titled<'a, 'b, DB: DrawingBackend>(
     root: &'a DrawingArea<DB, plotters::coord::Shift>,

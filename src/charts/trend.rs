@@ -2,7 +2,7 @@
 
 use plotters::prelude::*;
 
-use super::{draw_legend, responsive, AXIS, FRAME, INK};
+use super::{count_tick, draw_legend, responsive, AXIS, FRAME, INK};
 
 /// What to draw; texts come already translated and numbers already formatted by the caller.
 pub struct TrendChart<'a> {
@@ -13,8 +13,6 @@ pub struct TrendChart<'a> {
     pub active_label: &'a str,
     /// Formats revenue axis ticks (e.g. `₩12M`).
     pub format_money: &'a dyn Fn(f64) -> String,
-    /// Formats active-customer axis ticks (e.g. `2,000`).
-    pub format_count: &'a dyn Fn(f64) -> String,
 }
 
 const WIDTH: u32 = 860;
@@ -65,7 +63,7 @@ pub fn trend_svg(chart: &TrendChart) -> Result<String, String> {
         ctx.configure_secondary_axes()
             .label_style(font.clone())
             .y_labels(5)
-            .y_label_formatter(&|v| (chart.format_count)(*v))
+            .y_label_formatter(&|v| count_tick(*v))
             .y_desc(chart.active_label)
             .axis_desc_style(font.clone())
             .draw()
@@ -119,11 +117,10 @@ mod tests {
         let svg = trend_svg(&TrendChart {
             months: &months,
             revenue: &[1_000_000.0, 2_500_000.0, 1_800_000.0],
-            active: &[120.0, 180.0, 150.0],
+            active: &[1_200.0, 1_800.0, 1_500.0],
             revenue_label: "매출",
             active_label: "활성 고객",
             format_money: &|v| format!("{:.0}만", v / 10_000.0),
-            format_count: &|v| format!("{v:.0}명"),
         })
         .expect("draws");
         assert!(
@@ -131,7 +128,7 @@ mod tests {
             "{}",
             &svg[..80]
         );
-        for text in ["1월", "3월", "매출", "활성 고객", "0명"] {
+        for text in ["1월", "3월", "매출", "활성 고객", "1,000"] {
             assert!(svg.contains(text), "missing {text}");
         }
         assert!(svg.contains("<polyline"), "line series drawn");
@@ -148,7 +145,6 @@ mod tests {
             revenue_label: "",
             active_label: "",
             format_money: &|v| v.to_string(),
-            format_count: &|v| v.to_string(),
         });
         assert!(result.is_err());
         let empty: Vec<String> = Vec::new();
@@ -159,7 +155,6 @@ mod tests {
             revenue_label: "",
             active_label: "",
             format_money: &|v| v.to_string(),
-            format_count: &|v| v.to_string(),
         })
         .is_err());
     }

@@ -10,7 +10,7 @@ use crate::engine::filter::{EventFilter, ANY_ACTIVITY};
 use crate::engine::lifecycle::{LifecyclePeriod, LifecycleResult, LifecycleSpec};
 use crate::engine::query::{Analysis, QueryResult};
 use crate::engine::Period;
-use crate::i18n::labels::cohort_short;
+use crate::i18n::labels::{cohort_in_words, cohort_short, period_tick};
 use crate::i18n::{fill, format};
 use crate::sync::{dataset::run_query, Dataset};
 
@@ -42,10 +42,22 @@ pub fn LifecycleView(data: Arc<Dataset>) -> impl IntoView {
                 let labels: Vec<String> = periods.iter().map(|p| cohort_short(granularity, p.start, locale)).collect();
                 let pick = |f: fn(&LifecyclePeriod) -> usize| periods.iter().map(f).collect::<Vec<_>>();
                 let (new, returning, resurrecting, dormant) = (pick(|p| p.new), pick(|p| p.returning), pick(|p| p.resurrecting), pick(|p| p.dormant));
+                // Running periods are marked in the chart, and a note says so.
+                let chart_labels: Vec<String> = periods
+                    .iter()
+                    .map(|p| {
+                        let tick = period_tick(granularity, p.start, locale);
+                        if p.complete { tick } else { format!("{tick}*") }
+                    })
+                    .collect();
+                let running_note = periods
+                    .iter()
+                    .find(|p| !p.complete)
+                    .map(|p| fill(t.period_running_note, &[&cohort_in_words(t, granularity, p.start, locale)]));
                 let svg = lifecycle_bars_svg(&LifecycleBars {
                     title: t.lifecycle_title,
                     y_label: t.customers_col,
-                    periods: &labels,
+                    periods: &chart_labels,
                     new: &new,
                     returning: &returning,
                     resurrecting: &resurrecting,
@@ -74,7 +86,10 @@ pub fn LifecycleView(data: Arc<Dataset>) -> impl IntoView {
                     .map(|p| format!("{}: {} {}, {} {}, {} {}, {} {}", t.lifecycle_title, t.stage_new, p.new, t.stage_returning, p.returning, t.stage_resurrecting, p.resurrecting, t.stage_dormant, p.dormant))
                     .unwrap_or_default();
                 view! {
-                    <figure class="crm-chart" role="img" aria-label=alt><div inner_html=svg></div></figure>
+                    <figure class="crm-chart">
+                        <div role="img" aria-label=alt inner_html=svg></div>
+                        {running_note.map(|note| view! { <p class="crm-chart-note">{note}</p> })}
+                    </figure>
                     <div class="crm-table-wrap" tabindex="0" role="region" aria-label=t.lifecycle_title>
                         <table class="crm-table">
                             <caption>{t.lifecycle_title}</caption>

@@ -94,6 +94,7 @@ pub static TEXTS: Texts = Texts {
     revenue_axis: "Revenue",
     active_axis: "Active customers",
     month_axis: "Month",
+    period_running_note: "* Still running: {0}, counted so far.",
     trend_running_note: "* {0} is still running: its figures run to {1}.",
     chart_alt: "{0}: from {1} to {2}, revenue went from {3} to {4} and active customers from {5} to {6}.",
     retention_settings: "Retention settings",

@@ -121,6 +121,14 @@ pub fn month_short(d: NaiveDate, locale: Locale) -> String {
     }
 }
 
+/// A day without its year, for chart axes: `Mar 1` / `3. 1.`.
+pub fn day_short(d: NaiveDate, locale: Locale) -> String {
+    match locale {
+        Locale::En => format!("{} {}", MONTHS_EN[d.month0() as usize], d.day()),
+        Locale::Ko => format!("{}. {}.", d.month(), d.day()),
+    }
+}
+
 /// Money rounded for axis ticks: `₩12.5M` / `1,250만원`, using the units each language counts in.
 pub fn money_compact(amount: f64, currency: &str, locale: Locale) -> String {
     if !amount.is_finite() {
@@ -209,6 +217,8 @@ mod tests {
         assert_eq!(month(d, Locale::Ko), "2026년 3월");
         assert_eq!(month(d, Locale::En), "Mar 2026");
         assert_eq!(month_short(d, Locale::Ko), "3월");
+        assert_eq!(day_short(d, Locale::En), "Mar 1");
+        assert_eq!(day_short(d, Locale::Ko), "3. 1.");
     }
 
     #[test]

@@ -94,6 +94,7 @@ pub static TEXTS: Texts = Texts {
     revenue_axis: "매출",
     active_axis: "활성 고객",
     month_axis: "월",
+    period_running_note: "* 진행 중: {0}, 지금까지의 값입니다.",
     trend_running_note: "* {0}은 아직 진행 중이며 {1}까지의 값입니다.",
     chart_alt: "{0}: {1}부터 {2}까지 매출은 {3}에서 {4}로, 활성 고객은 {5}명에서 {6}명으로 변했습니다.",
     retention_settings: "리텐션 설정",

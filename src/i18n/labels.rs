@@ -28,6 +28,14 @@ pub fn cohort_short(period: Period, start: NaiveDate, locale: Locale) -> String 
     }
 }
 
+/// A period's tick on a chart axis, without the year: `Mar 2` (week or day) / `Mar` (month).
+pub fn period_tick(period: Period, start: NaiveDate, locale: Locale) -> String {
+    match period {
+        Period::Month => format::month_short(start, locale),
+        _ => format::day_short(start, locale),
+    }
+}
+
 /// The cohort's period in a sentence: "the week of Mar 2, 2026" / "2026. 3. 2. 주".
 pub fn cohort_in_words(t: &Texts, period: Period, start: NaiveDate, locale: Locale) -> String {
     let template = match period {

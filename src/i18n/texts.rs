@@ -189,6 +189,8 @@ pub struct Texts {
     pub chart_alt: &'static str,
     /// Under the trend chart, for the month still running (marked `*`): {0} month, {1} date.
     pub trend_running_note: &'static str,
+    /// Under a chart whose period {0} ("the week of …") is still running (marked `*`).
+    pub period_running_note: &'static str,
     /// Retention settings
     pub retention_settings: &'static str,
     /// Presets

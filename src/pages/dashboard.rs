@@ -144,7 +144,6 @@ fn DashboardBody(data: Arc<Dataset>) -> impl IntoView {
                 revenue_label: t.revenue_axis,
                 active_label: t.active_axis,
                 format_money: &money,
-                format_count: &|v| format::integer(v.round() as i64),
             });
             let (first, last) = (trend.first().copied(), trend.last().copied());
             let alt = match (first, last) {

@@ -153,6 +153,13 @@ describe('journeys page', () => {
         lrows.map((r) => r.slice(1)),
         lifecycle.periods.map((p) => [p.new, p.returning, p.resurrecting, p.dormant].map(group)),
       );
+      // The chart marks the running weeks as the engine has them and names them under it.
+      const lifecycleChart = page.locator('figure.crm-chart').filter({ has: page.getByRole('img', { name: /^Lifecycle:/ }) });
+      const ticks = (await lifecycleChart.locator('svg text').allTextContents()).map((l) => l.trim());
+      const running = lifecycle.periods.filter((p) => !p.complete).length;
+      assert.ok(running > 0, 'the demo ends inside a week');
+      assert.equal(ticks.filter((l) => l.endsWith('*')).length, running, `running weeks in ${ticks}`);
+      assert.match(await lifecycleChart.locator('.crm-chart-note').textContent(), /^\* Still running: the week of .+, counted so far\.$/);
       assertNoErrors(errors, 'journeys');
     } finally {
       await context.close();
