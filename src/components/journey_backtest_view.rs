@@ -30,19 +30,21 @@ use crate::engine::backtest::{
 };
 use crate::engine::journey::Journey;
 use crate::engine::query::{Analysis, QueryResult};
+use crate::engine::segment::SegmentLibrary;
 use crate::engine::{QueryError, WeekStart};
 use crate::i18n::journey_backtest_texts::{journey_backtest_texts, JourneyBacktestTexts};
 use crate::i18n::{event_label, fill, format, Locale};
 use crate::state::backtest_view::{day_counts, error_journey, parse_days, pressure};
-use crate::sync::{dataset::run_query, Dataset};
+use crate::sync::{dataset::run_query_with_segments, Dataset};
 
 /// Runs the `journey_backtest` analysis.
 fn backtest(
     data: &Dataset,
     app: &AppSettings,
+    segments: SegmentLibrary,
     spec: BacktestSpec,
 ) -> Result<BacktestResult, QueryError> {
-    match run_query(data, app, None, Analysis::JourneyBacktest(spec))? {
+    match run_query_with_segments(data, app, segments, None, Analysis::JourneyBacktest(spec))? {
         QueryResult::JourneyBacktest(result) => Ok(result),
         _ => Err(QueryError::invalid("", "unexpected result kind")),
     }
@@ -52,6 +54,7 @@ fn backtest(
 fn customers(
     data: &Dataset,
     app: &AppSettings,
+    segments: SegmentLibrary,
     spec: BacktestSpec,
     select: Selection,
 ) -> Result<Vec<String>, String> {
@@ -60,7 +63,13 @@ fn customers(
         journey: 0,
         select,
     };
-    match run_query(data, app, None, Analysis::JourneyBacktestCustomers(spec)) {
+    match run_query_with_segments(
+        data,
+        app,
+        segments,
+        None,
+        Analysis::JourneyBacktestCustomers(spec),
+    ) {
         Ok(QueryResult::JourneyBacktestCustomers(list)) => Ok(list.customers),
         Ok(_) => Err("unexpected result kind".to_owned()),
         Err(e) => Err(e.to_string()),
@@ -71,6 +80,7 @@ fn customers(
 #[derive(Debug, Clone, PartialEq)]
 struct RunKey {
     journey: Option<Journey>,
+    segments: SegmentLibrary,
     days: u32,
     others: Vec<String>,
     zone: String,
@@ -216,6 +226,9 @@ pub fn JourneyBacktestView(
     /// The journey to replay (`None` while the editor has none).
     #[prop(into)]
     journey: Signal<Option<Journey>>,
+    /// The segments its rules may refer to by id (templates and saved segments).
+    #[prop(into, optional)]
+    segments: Signal<SegmentLibrary>,
 ) -> impl IntoView {
     let app = use_settings();
     let bt = move || journey_backtest_texts(app.locale.get());
@@ -230,6 +243,7 @@ pub fn JourneyBacktestView(
 
     let key_now = move || RunKey {
         journey: journey.get(),
+        segments: segments.get(),
         days: days.get().unwrap_or(0),
         others: others.get(),
         zone: app.zone.with(|z| z.name().to_owned()),
@@ -260,7 +274,9 @@ pub fn JourneyBacktestView(
         // Let the busy state paint before the replay holds the thread.
         set_timeout(
             move || {
-                let result = data_store.try_with_value(|d| backtest(d, &app, spec.clone()));
+                let library = key.segments.clone();
+                let result =
+                    data_store.try_with_value(|d| backtest(d, &app, library, spec.clone()));
                 if let Some(result) = result {
                     let _ = last.try_set(Some(Run { key, spec, result }));
                 }
@@ -271,14 +287,16 @@ pub fn JourneyBacktestView(
     };
 
     let on_pick = Callback::new(move |pick: Pick| {
-        let Some(spec) = last.with_untracked(|r| r.as_ref().map(|r| r.spec.clone())) else {
+        let Some((spec, library)) =
+            last.with_untracked(|r| r.as_ref().map(|r| (r.spec.clone(), r.key.segments.clone())))
+        else {
             return;
         };
         let select = pick.select.clone();
         picked.set(Some((pick.clone(), None)));
         set_timeout(
             move || {
-                let list = data_store.try_with_value(|d| customers(d, &app, spec, select));
+                let list = data_store.try_with_value(|d| customers(d, &app, library, spec, select));
                 if let Some(list) = list {
                     let still = picked.try_with_untracked(|p| p.as_ref().map(|p| p.0 == pick));
                     if still == Some(Some(true)) {

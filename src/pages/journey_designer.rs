@@ -26,7 +26,8 @@ use crate::i18n::journey_designer_texts::journey_designer_texts;
 use crate::i18n::{fill, template_name};
 use crate::model::{DefinitionKind, SavedDefinition};
 use crate::state::journey_edit;
-use crate::sync::dataset::run_query;
+use crate::state::saved_segment::{referable_segments, segment_library};
+use crate::sync::dataset::run_query_with_segments;
 use crate::sync::saved_segments::use_saved_segments;
 use crate::sync::Dataset;
 
@@ -92,6 +93,10 @@ fn DesignerView(data: Arc<Dataset>) -> impl IntoView {
         .first()
         .map(|n| format!("{n} ({})", preview.clone().unwrap_or_default()))
         .unwrap_or_default();
+    // Saved segments and templates: rules can refer to them, or copy their rules in.
+    let saved_segments = use_saved_segments().list;
+    let library = Memo::new(move |_| saved_segments.with(|s| segment_library(s)));
+    let referable = Signal::derive(move || saved_segments.with(|s| referable_segments(app.t(), s)));
     let checks = {
         let data = data.clone();
         Memo::new(move |_| -> Checks {
@@ -101,7 +106,13 @@ fn DesignerView(data: Arc<Dataset>) -> impl IntoView {
                 preview_customer: preview.clone(),
             };
             Some(
-                match run_query(&data, &app, None, Analysis::JourneyValidate(spec)) {
+                match run_query_with_segments(
+                    &data,
+                    &app,
+                    library.get(),
+                    None,
+                    Analysis::JourneyValidate(spec),
+                ) {
                     Ok(QueryResult::JourneyValidate(v)) => Ok(v),
                     Ok(_) => Err("unexpected result".to_owned()),
                     Err(e) => Err(e.to_string()),
@@ -110,8 +121,6 @@ fn DesignerView(data: Arc<Dataset>) -> impl IntoView {
         })
     };
 
-    // Saved segments and templates, whose rules can be copied into an entry or a branch.
-    let saved_segments = use_saved_segments().list;
     let segments = Signal::derive(move || {
         let t = app.t();
         let mut out: Vec<(String, String, Rule)> = segment_templates::templates()
@@ -133,6 +142,7 @@ fn DesignerView(data: Arc<Dataset>) -> impl IntoView {
         checks.into(),
         data.clone(),
         segments,
+        (referable, library.into()),
         preview_name,
     );
 
@@ -241,6 +251,6 @@ fn DesignerView(data: Arc<Dataset>) -> impl IntoView {
             <pre data-testid="journey-json">{move || json.get()}</pre>
             <button type="button" class="crm-secondary" on:click=download>{move || tx().download_json}</button>
         </details>
-        <JourneyBacktestView data journey=backtested/>
+        <JourneyBacktestView data journey=backtested segments=library/>
     }
 }

@@ -28,6 +28,7 @@ use crate::hooks::use_debounced;
 use crate::i18n::{fill, segments_texts, template_name};
 use crate::model::{DefinitionKind, SavedDefinition};
 use crate::state::rule_tree;
+use crate::state::saved_segment::{referable_segments, segment_library};
 use crate::state::segment_view::{SegmentRef, SegmentView};
 use crate::sync::saved_segments::{use_saved_segments, SavedSegment};
 use crate::sync::{dataset::analysis_context, Dataset};
@@ -56,13 +57,7 @@ enum Opened {
 
 /// Templates (by their id) and saved segments (by theirs), as the engine resolves references.
 fn library(saved: &[SavedSegment], open: Option<(&str, &Rule)>) -> SegmentLibrary {
-    let mut library: SegmentLibrary = templates()
-        .into_iter()
-        .map(|t| (t.id.to_owned(), t.rule))
-        .collect();
-    for s in saved {
-        library.insert(s.id.clone(), s.rule.clone());
-    }
+    let mut library = segment_library(saved);
     // The open saved segment is what is being edited: a reference to it must see the edit, so
     // a rule that would refer to itself is found as a cycle.
     if let Some((id, rule)) = open {
@@ -127,15 +122,7 @@ fn SegmentsView(data: Arc<Dataset>) -> impl IntoView {
         let current = settled.get();
         saved.with(|s| library(s, id.as_deref().map(|id| (id, &current))))
     });
-    let referable = Signal::derive(move || {
-        let t = app.t();
-        let mut out: Vec<(String, String)> = templates()
-            .into_iter()
-            .map(|tpl| (tpl.id.to_owned(), template_name(t, tpl.id)))
-            .collect();
-        out.extend(saved.get().into_iter().map(|s| (s.id, s.name)));
-        out
-    });
+    let referable = Signal::derive(move || saved.with(|s| referable_segments(app.t(), s)));
     let issues = {
         let data = data.clone();
         Memo::new(move |_| {

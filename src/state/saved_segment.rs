@@ -1,8 +1,10 @@
 //! A saved segment as analysis views use it, and the one way a view turns its segment filter key
 //! (a DOMAIN template id or `saved:ID`) into the rule the engine takes.
 
+use crate::engine::segment::SegmentLibrary;
 use crate::engine::segment_rule::Rule;
-use crate::engine::segment_templates::template;
+use crate::engine::segment_templates::{template, templates};
+use crate::i18n::{template_name, Texts};
 
 /// A saved segment whose definition is a readable rule.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,6 +34,29 @@ pub fn filter_rule(key: Option<&str>, saved: &[SavedSegment]) -> Result<Option<R
         .ok_or_else(|| key.to_owned())
 }
 
+/// The segments a rule can refer to (`{"type": "segment", "id": …}`), as the engine resolves
+/// them: the templates by their id, the saved segments by theirs.
+pub fn segment_library(saved: &[SavedSegment]) -> SegmentLibrary {
+    let mut library: SegmentLibrary = templates()
+        .into_iter()
+        .map(|t| (t.id.to_owned(), t.rule))
+        .collect();
+    for s in saved {
+        library.insert(s.id.clone(), s.rule.clone());
+    }
+    library
+}
+
+/// `(id, name)` of every segment in [`segment_library`], as a "member of segment" select offers
+/// them: templates first, in the UI's language, then the saved ones.
+pub fn referable_segments(t: &Texts, saved: &[SavedSegment]) -> Vec<(String, String)> {
+    templates()
+        .into_iter()
+        .map(|tpl| (tpl.id.to_owned(), template_name(t, tpl.id)))
+        .chain(saved.iter().map(|s| (s.id.clone(), s.name.clone())))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,5 +81,25 @@ mod tests {
             Ok(template("vip_revenue").map(|t| t.rule))
         );
         assert_eq!(filter_rule(Some("nope"), &saved), Err("nope".into()));
+    }
+
+    #[test]
+    fn references_resolve_to_templates_and_saved_segments_alike() {
+        let saved = vec![SavedSegment {
+            id: "s1".into(),
+            name: "Mine".into(),
+            rule: Rule::all(Vec::new()),
+            updated_at: 0,
+        }];
+        let library = segment_library(&saved);
+        assert_eq!(library.get("s1"), Some(&Rule::all(Vec::new())));
+        assert_eq!(
+            library.get("vip_revenue"),
+            template("vip_revenue").map(|t| t.rule).as_ref()
+        );
+        let choices = referable_segments(crate::i18n::Locale::En.texts(), &saved);
+        assert_eq!(choices.len(), library.len());
+        assert_eq!(choices.last(), Some(&("s1".to_owned(), "Mine".to_owned())));
+        assert!(choices.iter().all(|(id, _)| library.contains_key(id)));
     }
 }

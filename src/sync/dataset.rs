@@ -12,6 +12,7 @@ use web_sys::AbortController;
 
 use crate::config::DataSource;
 use crate::engine::query::{self, Analysis, Query, QueryContext, QueryResult, QUERY_VERSION};
+use crate::engine::segment::SegmentLibrary;
 use crate::engine::segment_rule::Rule;
 use crate::engine::{Context, IngestReport, QueryError, Store};
 
@@ -211,6 +212,18 @@ pub fn run_query(
     filter: Option<Rule>,
     analysis: Analysis,
 ) -> Result<QueryResult, QueryError> {
+    run_query_with_segments(dataset, settings, SegmentLibrary::new(), filter, analysis)
+}
+
+/// [`run_query`] for rules that refer to segments by id (`{"type": "segment", …}`): `segments`
+/// holds the rules those ids stand for.
+pub fn run_query_with_segments(
+    dataset: &Dataset,
+    settings: &crate::app::AppSettings,
+    segments: SegmentLibrary,
+    filter: Option<Rule>,
+    analysis: Analysis,
+) -> Result<QueryResult, QueryError> {
     let ctx = analysis_context(dataset, settings);
     let query = Query {
         v: QUERY_VERSION,
@@ -223,7 +236,7 @@ pub fn run_query(
             time_zone: Some(ctx.zone.name().to_owned()),
             week_start: ctx.week_start,
         },
-        segments: Default::default(),
+        segments,
         filter,
         analysis,
     };

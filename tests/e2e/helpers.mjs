@@ -336,3 +336,20 @@ export async function checkPage(scope, { key, lang, header = true, timeout = DAT
 /** Mark the window so that a full page load (which drops the mark) can be told apart. */
 export const markWindow = (pg) => pg.evaluate(() => { window.__e2eMark = 'still-here'; });
 export const windowMarked = (pg) => pg.evaluate(() => window.__e2eMark === 'still-here');
+
+/** The definition (a segment rule) of the segment saved in this browser under `name`. */
+export async function savedDefinition(page, name) {
+  const saved = await page.evaluate(() => localStorage.getItem('crm-lens:saved:segments'));
+  let found;
+  // The store's layout is the sync module's; find the item of this name in it.
+  const walk = (v) => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (v && typeof v === 'object') {
+      if (v.name === name && v.definition) found = v.definition;
+      Object.values(v).forEach(walk);
+    }
+  };
+  walk(JSON.parse(saved ?? 'null'));
+  assert.ok(found, `segment “${name}” is saved in this browser`);
+  return found;
+}

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 
-import { E2E_DIR, REPO_ROOT, TEST_TIMEOUT, assertNoErrors, eventually, openPage, screenshot, useAppAndBrowser } from './helpers.mjs';
+import { E2E_DIR, REPO_ROOT, TEST_TIMEOUT, assertNoErrors, eventually, openPage, savedDefinition, screenshot, useAppAndBrowser } from './helpers.mjs';
 
 const QUERY_CLI =
   process.env.CRM_LENS_QUERY ??
@@ -411,6 +411,47 @@ describe('journey designer', () => {
       }, 'split paths');
       await eventually(async () => assert.match(await card(page, 'split').textContent(), /must add up to 100/), { what: 'split sum', timeout: 10_000 });
       assertNoErrors(errors, 'edits');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a branch refers to a saved segment by id; the checks and the backtest resolve it as the engine does', { timeout: TEST_TIMEOUT }, async () => {
+    const { context, page, errors } = await openPage(env.browser, { locale: 'en-US' });
+    try {
+      // A saved segment: the VIP template under a name of its own.
+      await page.goto(`${env.server.url}/segments?template=vip_revenue`);
+      await page.getByLabel('Name', { exact: true }).fill('Big spenders');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await eventually(async () => assert.match(page.url(), /[?&]saved=/), { what: 'saved id in the URL', timeout: 20_000 });
+      const id = new URL(page.url()).searchParams.get('saved');
+      const rule = await savedDefinition(page, 'Big spenders');
+
+      // Sign-up → coupon → day-2 SMS, whose branch now also asks "member of Big spenders".
+      const template = backtest(await templateJson(page, env.server, 'signup_coupon'));
+      await byId(page, 'jd-bought-rules').click();
+      await label(page, 'Add rule: Whole segment').click();
+      await label(page, 'Rule type: Rule 2').selectOption('segment');
+      await label(page, 'Segment: Rule 2').selectOption({ label: 'Big spenders' });
+      const json = await eventually(async () => {
+        const j = await shownJson(page);
+        const branch = j.nodes.find((n) => n.id === 'bought');
+        assert.deepEqual(branch.condition.rules?.at(-1), { rule: 'segment', id });
+        return j;
+      }, { what: 'the branch refers to the saved segment', timeout: 10_000 });
+      await eventually(async () => assert.match(await page.getByTestId('checks-status').textContent(), /No problems found/), { what: 'the reference resolves in the checks', timeout: 10_000 });
+
+      // The backtest resolves it as the engine does with the same segment, and it matters: a
+      // branch on "bought and a big spender" sends more day-2 SMS than the template's.
+      const withRef = engine({ kind: 'journey_backtest', days: 90, journeys: [json], segments: { [id]: rule } });
+      const sent = (r) => r.journeys[0].calendar.reduce((s, d) => s + d.total, 0);
+      assert.ok(sent(withRef) > sent(template), `${sent(withRef)} messages with the reference, ${sent(template)} without`);
+      await page.getByRole('button', { name: 'Run backtest' }).click();
+      const lead = page.locator('.crm-bt-lead');
+      await lead.waitFor({ timeout: 240_000 });
+      const j = withRef.journeys[0];
+      assert.match(await lead.textContent(), new RegExp(`reached ${j.customers.toLocaleString('en-US')} customers .* sent ${sent(withRef).toLocaleString('en-US')} messages`));
+      assertNoErrors(errors, 'segment reference');
     } finally {
       await context.close();
     }

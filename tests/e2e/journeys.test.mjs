@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 
-import { E2E_DIR, REPO_ROOT, TEST_TIMEOUT, assertNoErrors, eventually, openPage, screenshot, useAppAndBrowser } from './helpers.mjs';
+import { E2E_DIR, REPO_ROOT, TEST_TIMEOUT, assertNoErrors, eventually, openPage, savedDefinition, screenshot, useAppAndBrowser } from './helpers.mjs';
 
 const QUERY_CLI =
   process.env.CRM_LENS_QUERY ??
@@ -46,23 +46,6 @@ function expectedMoves(result) {
 async function listedIds(panel) {
   const items = await panel.locator('li').allTextContents();
   return items.map((text) => text.match(/\(([^()]+)\)$/)[1]);
-}
-
-/** The definition (a segment rule) of the segment saved in this browser under `name`. */
-async function savedDefinition(page, name) {
-  const saved = await page.evaluate(() => localStorage.getItem('crm-lens:saved:segments'));
-  let found;
-  // The store's layout is the sync module's; find the item of this name in it.
-  const walk = (v) => {
-    if (Array.isArray(v)) return v.forEach(walk);
-    if (v && typeof v === 'object') {
-      if (v.name === name && v.definition) found = v.definition;
-      Object.values(v).forEach(walk);
-    }
-  };
-  walk(JSON.parse(saved ?? 'null'));
-  assert.ok(found, `segment “${name}” is saved in this browser`);
-  return found;
 }
 
 /** Saves the open panel's customers as a segment through the UI; returns the saved ids (sorted). */

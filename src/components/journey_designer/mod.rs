@@ -24,6 +24,7 @@ use crate::engine::catalog::Catalog;
 use crate::engine::journey::{Channel, Journey, Step};
 use crate::engine::journey_templates::JourneyTemplate;
 use crate::engine::query::JourneyValidation;
+use crate::engine::segment::SegmentLibrary;
 use crate::engine::segment_rule::Rule;
 use crate::i18n::journey_designer_texts::JourneyDesignerTexts;
 use crate::sync::Dataset;
@@ -50,6 +51,10 @@ pub struct Designer {
     pub properties: StoredValue<Arc<BTreeMap<String, Vec<String>>>>,
     /// Segments whose rules can be copied: (key, display name, rule).
     pub segments: Signal<Vec<(String, String, Rule)>>,
+    /// Segments a rule can refer to, so the journey follows later edits of them: `(id, name)`.
+    pub referable: Signal<Vec<(String, String)>>,
+    /// The rules those ids stand for, for the checks.
+    pub library: Signal<SegmentLibrary>,
     /// Which rule editor is open: `entry` or a branch's node id (one at a time, so the
     /// builder's element ids stay unique).
     pub open_rule: RwSignal<Option<String>>,
@@ -66,6 +71,7 @@ impl Designer {
         checks: Signal<Checks>,
         data: Arc<Dataset>,
         segments: Signal<Vec<(String, String, Rule)>>,
+        (referable, library): (Signal<Vec<(String, String)>>, Signal<SegmentLibrary>),
         preview_customer: String,
     ) -> Designer {
         let catalog = Arc::new(Catalog::of(&data.store));
@@ -84,6 +90,8 @@ impl Designer {
             catalog: StoredValue::new(catalog),
             properties: StoredValue::new(Arc::new(properties)),
             segments,
+            referable,
+            library,
             open_rule,
             preview_customer: StoredValue::new(preview_customer),
             focus: StoredValue::new(None),

@@ -8,7 +8,6 @@ use crate::app::use_settings;
 use crate::components::segment_builder::{options, Builder, SegmentBuilder};
 use crate::engine::journey::{Entry, Journey, Step};
 use crate::engine::rule_check;
-use crate::engine::segment::SegmentLibrary;
 use crate::engine::segment_rule::Rule;
 use crate::i18n::journey_designer_texts::journey_designer_texts;
 use crate::i18n::rule_sentence::{rule_sentence, SentenceContext};
@@ -128,15 +127,13 @@ pub fn rule_editor(
         let issues = Memo::new(move |_| {
             d.data.with_value(|data| {
                 let ctx = analysis_context(data, &app);
-                rule.with(|r| rule_check::check(&data.store, &ctx, r, &SegmentLibrary::new()))
+                rule.with(|r| {
+                    d.library
+                        .with(|lib| rule_check::check(&data.store, &ctx, r, lib))
+                })
             })
         });
-        let builder = Builder::new(
-            rule,
-            issues.into(),
-            d.catalog.get_value(),
-            Signal::derive(Vec::new),
-        );
+        let builder = Builder::new(rule, issues.into(), d.catalog.get_value(), d.referable);
         Some(view! { <div class="jd-rule-builder"><SegmentBuilder builder/></div> })
     };
     let choices = move || {
