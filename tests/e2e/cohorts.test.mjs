@@ -2,7 +2,6 @@
 // result for the same spec (crm-lens-query on the demo data), cells open their customers,
 // exports are Excel-safe, and axe finds nothing serious. Screenshots in both languages and themes.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -16,21 +15,11 @@ import {
   openPage,
   screenshot,
   useAppAndBrowser,
+  runQuery,
 } from './helpers.mjs';
 
-const QUERY_CLI =
-  process.env.CRM_LENS_QUERY ??
-  path.join(process.env.CARGO_TARGET_DIR ?? path.join(REPO_ROOT, 'target'), 'debug', 'crm-lens-query');
-
 /** The engine's result for a retention spec on the demo data, through the CLI. */
-function engine(spec) {
-  const out = execFileSync(
-    QUERY_CLI,
-    ['run', '--data', path.join(REPO_ROOT, 'public/demo'), '--query', '-', '--compact'],
-    { input: JSON.stringify({ v: 1, kind: 'retention', ...spec }), maxBuffer: 64 << 20 },
-  );
-  return JSON.parse(out.toString());
-}
+const engine = (spec) => runQuery({ kind: 'retention', ...spec });
 
 /** The retention table's cells as text, row by row (cohort label, size, cells). */
 async function readTable(page, index = 0) {
@@ -516,8 +505,7 @@ describe('cohorts page', () => {
       });
       assert.equal(saved.length, 1, 'one saved segment with that name');
       const { id, rule } = saved[0];
-      const counted = JSON.parse(execFileSync(QUERY_CLI, ['run', '--data', path.join(REPO_ROOT, 'public/demo'), '--query', '-', '--compact'],
-        { input: JSON.stringify({ v: 1, kind: 'segment', rule, include_members: true }), maxBuffer: 64 << 20 }).toString());
+      const counted = runQuery({ kind: 'segment', rule, include_members: true });
       assert.equal(counted.count, cell.customers, 'the segment’s count equals the cell');
 
       // Offered at once as a filter: the cell's cohort is then exactly the cell, 100 % in its column.

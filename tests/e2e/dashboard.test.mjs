@@ -1,25 +1,14 @@
 // The Dashboard's KPI cards equal the engine's KPI query (crm-lens-query on the demo data), show
 // their formulas with numbers, and the page passes axe in both languages and themes.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 
-import { E2E_DIR, REPO_ROOT, TEST_TIMEOUT, assertNoErrors, eventually, openPage, screenshot, useAppAndBrowser } from './helpers.mjs';
+import { E2E_DIR, REPO_ROOT, TEST_TIMEOUT, assertNoErrors, eventually, openPage, screenshot, useAppAndBrowser, runQuery } from './helpers.mjs';
 
-const QUERY_CLI =
-  process.env.CRM_LENS_QUERY ??
-  path.join(process.env.CARGO_TARGET_DIR ?? path.join(REPO_ROOT, 'target'), 'debug', 'crm-lens-query');
 
-function engine(spec) {
-  const out = execFileSync(
-    QUERY_CLI,
-    ['run', '--data', path.join(REPO_ROOT, 'public/demo'), '--query', '-', '--compact'],
-    { input: JSON.stringify({ v: 1, ...spec }), maxBuffer: 64 << 20 },
-  );
-  return JSON.parse(out.toString());
-}
+const engine = runQuery;
 
 const DEFAULT_SEGMENTS = [
   { name: 'champions', r: [5, 5], f: [4, 5] }, { name: 'loyal', r: [3, 4], f: [4, 5] },

@@ -1,6 +1,7 @@
 // Shared pieces of the end-to-end tests: browser launch, the dist/ server, the UI contract
 // (routes, names in both languages) and the checks every page goes through.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -16,6 +17,20 @@ export const E2E_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(E2E_DIR, '..', '..');
 export const DIST = path.resolve(process.env.E2E_DIST ?? path.join(REPO_ROOT, 'dist'));
 export const SCREENSHOT_DIR = path.join(E2E_DIR, 'screenshots');
+/** `crm-lens-query`, built by `cargo build --bin crm-lens-query` (or `cargo test`). */
+export const QUERY_CLI =
+  process.env.CRM_LENS_QUERY ??
+  path.join(process.env.CARGO_TARGET_DIR ?? path.join(REPO_ROOT, 'target'), 'debug', 'crm-lens-query');
+
+/** The engine's answer to a query (`{ kind, … }`, version added) on the demo data, through the CLI. */
+export function runQuery(query) {
+  const out = execFileSync(
+    QUERY_CLI,
+    ['run', '--data', path.join(REPO_ROOT, 'public/demo'), '--query', '-', '--compact'],
+    { input: JSON.stringify({ v: 1, ...query }), maxBuffer: 64 << 20 },
+  );
+  return JSON.parse(out.toString());
+}
 
 // The demo data is ~15 MB of JSON: loading it may take a while on a busy 2-core machine.
 export const DATA_TIMEOUT = Number(process.env.E2E_DATA_TIMEOUT_MS ?? 120_000);

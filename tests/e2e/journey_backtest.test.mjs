@@ -5,26 +5,15 @@
 // saved journey replayed alongside makes caps count across journeys; axe finds nothing serious
 // in English and Korean.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 
-import { E2E_DIR, REPO_ROOT, TEST_TIMEOUT, assertNoErrors, openPage, screenshot, useAppAndBrowser } from './helpers.mjs';
+import { E2E_DIR, REPO_ROOT, TEST_TIMEOUT, assertNoErrors, openPage, screenshot, useAppAndBrowser, runQuery } from './helpers.mjs';
 
-const QUERY_CLI =
-  process.env.CRM_LENS_QUERY ??
-  path.join(process.env.CARGO_TARGET_DIR ?? path.join(REPO_ROOT, 'target'), 'debug', 'crm-lens-query');
 
 // The demo's now and zone are the dataset's, as in the app.
-function engine(spec) {
-  const out = execFileSync(
-    QUERY_CLI,
-    ['run', '--data', path.join(REPO_ROOT, 'public/demo'), '--query', '-', '--compact'],
-    { input: JSON.stringify({ v: 1, ...spec }), maxBuffer: 64 << 20 },
-  );
-  return JSON.parse(out.toString());
-}
+const engine = runQuery;
 
 /** The three templates' JSON, read from the Rust source the app is built from. */
 function templates() {

@@ -4,24 +4,13 @@
 // `?saved=`; an error shows at the step and in the checks, "Go to" moves the focus there, and it
 // blocks saving while a warning does not; axe finds nothing serious in both languages.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 
-import { E2E_DIR, REPO_ROOT, TEST_TIMEOUT, assertNoErrors, eventually, openPage, savedDefinition, screenshot, useAppAndBrowser } from './helpers.mjs';
+import { E2E_DIR, REPO_ROOT, TEST_TIMEOUT, assertNoErrors, eventually, openPage, savedDefinition, screenshot, useAppAndBrowser, runQuery } from './helpers.mjs';
 
-const QUERY_CLI =
-  process.env.CRM_LENS_QUERY ??
-  path.join(process.env.CARGO_TARGET_DIR ?? path.join(REPO_ROOT, 'target'), 'debug', 'crm-lens-query');
 
-function engine(spec) {
-  const out = execFileSync(
-    QUERY_CLI,
-    ['run', '--data', path.join(REPO_ROOT, 'public/demo'), '--query', '-', '--compact'],
-    { input: JSON.stringify({ v: 1, ...spec }), maxBuffer: 64 << 20 },
-  );
-  return JSON.parse(out.toString());
-}
+const engine = runQuery;
 
 async function axeViolations(page) {
   await page.addScriptTag({ path: path.join(E2E_DIR, 'node_modules/axe-core/axe.min.js') });

@@ -4,7 +4,6 @@
 // Korean from scratch, exported as CSV and reopened from its URL; a customer's timeline equals
 // the raw data; the member table stays virtual; axe finds nothing serious. Screenshots in en/ko.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -20,21 +19,13 @@ import {
   parseNumber,
   screenshot,
   useAppAndBrowser,
+  runQuery,
 } from './helpers.mjs';
 
-const QUERY_CLI =
-  process.env.CRM_LENS_QUERY ??
-  path.join(process.env.CARGO_TARGET_DIR ?? path.join(REPO_ROOT, 'target'), 'debug', 'crm-lens-query');
 const DEMO = path.join(REPO_ROOT, 'public/demo');
 
 /** The engine's segment result for a rule on the demo data (templates as the library). */
-function engine(rule, segments = {}) {
-  const out = execFileSync(QUERY_CLI, ['run', '--data', DEMO, '--query', '-', '--compact'], {
-    input: JSON.stringify({ v: 1, kind: 'segment', rule, include_members: true, segments }),
-    maxBuffer: 64 << 20,
-  });
-  return JSON.parse(out.toString());
-}
+const engine = (rule, segments = {}) => runQuery({ kind: 'segment', rule, include_members: true, segments });
 
 /** The DOMAIN templates, as the engine defines them (engine::segment_templates). */
 const TEMPLATES = {
