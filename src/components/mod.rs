@@ -42,6 +42,7 @@ pub mod segment_overlap;
 pub mod segment_result;
 pub use definition_bar::DefinitionBar;
 pub use save_as_segment::SaveAsSegment;
+pub mod focus_keeper;
 pub mod ignored_params;
 pub mod journey_backtest;
 pub mod journey_backtest_view;

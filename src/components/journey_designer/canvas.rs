@@ -70,7 +70,7 @@ fn add_first(d: Designer, tx: &'static JourneyDesignerTexts, empty: bool) -> imp
         let mut added = None;
         d.edit(|j| added = journey_edit::add_after(j, None, &k));
         if let Some(id) = added {
-            d.focus_next(node_heading_id(&id));
+            d.focus.move_to(node_heading_id(&id));
         }
     };
     view! {
@@ -150,7 +150,7 @@ pub fn FlowCanvas(d: Designer) -> impl IntoView {
                 }
             })
             .collect_view();
-        d.apply_focus();
+        d.focus.apply();
         view! {
             {add_first(d, tx, j.nodes.is_empty())}
             {j.nodes.is_empty().then(|| view! { <p class="crm-muted">{tx.no_steps}</p> })}

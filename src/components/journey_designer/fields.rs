@@ -124,7 +124,7 @@ pub fn outlet_row(
     let on_link = move |ev| {
         let value = event_target_value(&ev);
         let target = (!value.is_empty()).then_some(value);
-        d.keep_focus();
+        d.focus.keep_current();
         d.edit(|j| journey_edit::relink(j, &n1, outlet, target));
     };
     let on_add = move |_| {
@@ -132,7 +132,7 @@ pub fn outlet_row(
         let mut added = None;
         d.edit(|j| added = journey_edit::add_after(j, Some((&n2, outlet)), &k));
         if let Some(id) = added {
-            d.focus_next(node_heading_id(&id));
+            d.focus.move_to(node_heading_id(&id));
         }
     };
     let current_value = current.clone().unwrap_or_default();

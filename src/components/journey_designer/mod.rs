@@ -15,11 +15,10 @@ mod settings;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Duration;
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
+use crate::components::focus_keeper::FocusKeeper;
 use crate::engine::catalog::Catalog;
 use crate::engine::journey::{Channel, Journey, Step};
 use crate::engine::journey_templates::JourneyTemplate;
@@ -29,6 +28,7 @@ use crate::engine::segment_rule::Rule;
 use crate::i18n::journey_designer_texts::JourneyDesignerTexts;
 use crate::sync::Dataset;
 
+pub use crate::components::focus_keeper::focus_by_id;
 pub use canvas::FlowCanvas;
 pub use checks::ChecksSummary;
 pub use settings::{JourneySettings, SendingRulesEditor};
@@ -60,7 +60,8 @@ pub struct Designer {
     pub open_rule: RwSignal<Option<String>>,
     /// Display name of the preview customer.
     pub preview_customer: StoredValue<String>,
-    focus: StoredValue<Option<String>>,
+    /// Where the focus goes after a part re-renders.
+    pub focus: FocusKeeper,
 }
 
 impl Designer {
@@ -94,7 +95,7 @@ impl Designer {
             library,
             open_rule,
             preview_customer: StoredValue::new(preview_customer),
-            focus: StoredValue::new(None),
+            focus: FocusKeeper::default(),
         }
     }
 
@@ -110,29 +111,6 @@ impl Designer {
                 f(&mut j.nodes[ix].step);
             }
         });
-    }
-
-    /// Keeps the focus on the control in use across a re-render.
-    pub fn keep_focus(&self) {
-        let id = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.active_element())
-            .map(|e| e.id())
-            .filter(|id| !id.is_empty());
-        self.focus.set_value(id);
-    }
-
-    /// Focuses the element with this id after the next re-render.
-    pub fn focus_next(&self, id: String) {
-        self.focus.set_value(Some(id));
-    }
-
-    /// Applies a pending focus request (after a part has re-rendered).
-    fn apply_focus(&self) {
-        if let Some(id) = self.focus.get_value() {
-            self.focus.set_value(None);
-            set_timeout(move || focus_by_id(&id), Duration::ZERO);
-        }
     }
 
     /// Event types of the data as `(value, label)`.
@@ -156,17 +134,6 @@ pub fn node_heading_id(id: &str) -> String {
 /// An element id for a control of node `id`.
 pub fn control_id(id: &str, part: &str) -> String {
     format!("jd-{id}-{part}")
-}
-
-/// Moves the focus to the element with this id (scrolling it into view).
-pub fn focus_by_id(id: &str) {
-    let element = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(element) = element {
-        let _ = element.focus();
-    }
 }
 
 /// The translated name of a step kind.

@@ -151,7 +151,7 @@ pub fn node_card(
                     };
                     let remove_focus = control_id(&id, "add-path");
                     let on_remove = move |_| {
-                        d.focus_next(remove_focus.clone());
+                        d.focus.move_to(remove_focus.clone());
                         d.edit(|j| journey_edit::remove_path(j, &n3, i));
                     };
                     let outlet = outlet_row(
@@ -210,7 +210,7 @@ pub fn node_card(
                             aria-label=at(tx.control_percent) prop:value=control_percent.to_string() on:input=on_control/>
                     </label>
                     <button type="button" class="crm-secondary" id=add_id aria-label=at(tx.add_path)
-                        on:click=move |_| { d.focus_next(focus_new.clone()); d.edit(|j| journey_edit::add_path(j, &n2)); }>
+                        on:click=move |_| { d.focus.move_to(focus_new.clone()); d.edit(|j| journey_edit::add_path(j, &n2)); }>
                         "+ "{tx.add_path}
                     </button>
                 </div>
@@ -344,11 +344,11 @@ pub fn node_card(
     let start_id = control_id(&id, "start");
     let start_focus = heading.clone();
     let on_start = move |_| {
-        d.focus_next(start_focus.clone());
+        d.focus.move_to(start_focus.clone());
         d.edit(|j| journey_edit::set_start(j, &n1));
     };
     let on_delete = move |_| {
-        d.focus_next(after_delete.clone());
+        d.focus.move_to(after_delete.clone());
         if d.open_rule.get_untracked().as_deref() == Some(n2.as_str()) {
             d.open_rule.set(None);
         }

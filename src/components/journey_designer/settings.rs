@@ -101,7 +101,7 @@ pub fn JourneySettings(d: Designer) -> impl IntoView {
                     .find(|a| a.kind == AttributeType::Date && !a.builtin)
                     .map(|a| a.name.clone())
             });
-            d.keep_focus();
+            d.focus.keep_current();
             // A segment entry opens its rule editor at once.
             d.open_rule
                 .set((chosen == "segment").then(|| ENTRY.to_owned()));
@@ -219,7 +219,7 @@ pub fn JourneySettings(d: Designer) -> impl IntoView {
         };
         let on_reentry = move |ev| {
             let chosen = event_target_value(&ev);
-            d.keep_focus();
+            d.focus.keep_current();
             d.edit(|j| {
                 j.reentry = match chosen.as_str() {
                     "after_finish" => Reentry::AfterFinish,
@@ -242,7 +242,7 @@ pub fn JourneySettings(d: Designer) -> impl IntoView {
                             }
                         }, i)}
                         <button type="button" class="crm-icon-button" aria-label=remove on:click=move |_| {
-                            d.focus_next("jd-add-exit".to_owned());
+                            d.focus.move_to("jd-add-exit".to_owned());
                             d.edit(|j| { if i < j.exit.len() { j.exit.remove(i); } });
                         }>"×"</button>
                     </div>
@@ -269,7 +269,7 @@ pub fn JourneySettings(d: Designer) -> impl IntoView {
                 </label>
             }
         });
-        d.apply_focus();
+        d.focus.apply();
         let name = j.name.clone();
         view! {
             <label class="jd-field">{tx.name}
@@ -310,7 +310,7 @@ pub fn JourneySettings(d: Designer) -> impl IntoView {
                 <p class="crm-muted jd-hint">{tx.exit_hint}</p>
                 {exits}
                 <button type="button" class="crm-secondary" id="jd-add-exit" on:click=move |_| {
-                    d.keep_focus();
+                    d.focus.keep_current();
                     d.edit(|j| j.exit.push(EventFilter::of("purchase")));
                 }>"+ "{tx.add_exit}</button>
             </fieldset>
@@ -319,7 +319,7 @@ pub fn JourneySettings(d: Designer) -> impl IntoView {
                 <label class="jd-check">
                     <input type="checkbox" id="jd-has-goal" prop:checked=j.goal.is_some() on:change=move |ev| {
                         let on = event_target_checked(&ev);
-                        d.keep_focus();
+                        d.focus.keep_current();
                         d.edit(|j| {
                             j.goal = on.then(|| Goal { event: EventFilter::of("purchase"), within_days: 7 });
                         });
@@ -421,7 +421,7 @@ pub fn SendingRulesEditor(d: Designer) -> impl IntoView {
             app.zone.get_untracked().name(),
         );
         let zone_hint = fill(tx.zone_hint, &[app.zone.get_untracked().name()]);
-        d.apply_focus();
+        d.focus.apply();
         view! {
             <table class="jd-caps">
                 <caption>{tx.caps_caption}</caption>
@@ -434,7 +434,7 @@ pub fn SendingRulesEditor(d: Designer) -> impl IntoView {
                     <input type="checkbox" id="jd-quiet-on" prop:checked=quiet.is_some() aria-describedby="jd-quiet-hint"
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
-                            d.keep_focus();
+                            d.focus.keep_current();
                             d.edit(|j| j.rules.quiet_hours = on.then(QuietHours::default));
                         }/>
                     {tx.quiet_hours}

@@ -36,7 +36,7 @@ pub fn actions_view(
                             "remove" => control_id(&p, "add-rule"),
                             _ => control_id(&p, part),
                         };
-                        b.focus_next(target);
+                        b.focus.move_to(target);
                     }
                 });
             };

@@ -85,7 +85,7 @@ pub fn attribute_view(
     let on_attribute = move |ev: leptos::ev::Event| {
         let chosen = event_target_value(&ev);
         let kind = kinds.iter().find(|(n, _)| *n == chosen).map(|(_, k)| *k);
-        b.keep_focus();
+        b.focus.keep_current();
         b.edit(&attr_path, |r| {
             *r = Rule::Attribute {
                 test: kind
@@ -108,7 +108,7 @@ pub fn attribute_view(
                 <select id=control_id(&path, "op") aria-label=format!("{}: {name}", st.f_test)
                     on:change=move |ev| {
                         let new_op = event_target_value(&ev);
-                        b.keep_focus();
+                        b.focus.keep_current();
                         b.edit(&op_path, |r| if let Some(t) = test_mut(r) { *t = rule_ops::attribute_test(&new_op, kind, t) });
                     }>
                     {options(ops, op)}

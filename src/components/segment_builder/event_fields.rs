@@ -106,7 +106,7 @@ pub fn filter_view(
         let path = path.clone();
         move |ev: leptos::ev::Event| {
             let chosen = event_target_value(&ev);
-            b.keep_focus();
+            b.focus.keep_current();
             // Conditions are about one event type's properties: a new type starts clean.
             b.edit(&path, |r| {
                 if let Some(f) = filter_mut(r, which) {
@@ -187,7 +187,7 @@ pub fn filter_view(
                         on:change=move |ev| {
                             let key = event_target_value(&ev);
                             let kind = kinds.iter().find(|(k, _)| *k == key).map(|(_, k)| *k).unwrap_or(ValueKind::Text);
-                            b.keep_focus();
+                            b.focus.keep_current();
                             b.edit(&key_path, |r| if let Some(f) = filter_mut(r, which) {
                                 if let Some(c) = f.conditions.get_mut(i) {
                                     *c = PropertyCondition { property: key, test: rule_ops::value_test(rule_ops::value_ops(kind)[0], kind, "") };
@@ -199,7 +199,7 @@ pub fn filter_view(
                     <select id=id("op") aria-label=format!("{}: {cname}", st.f_test)
                         on:change=move |ev| {
                             let new_op = event_target_value(&ev);
-                            b.keep_focus();
+                            b.focus.keep_current();
                             b.edit(&op_path, |r| if let Some(f) = filter_mut(r, which) {
                                 if let Some(c) = f.conditions.get_mut(i) {
                                     let text = rule_ops::value_text(&c.test);
@@ -213,7 +213,7 @@ pub fn filter_view(
                     <button type="button" class="crm-icon-button" id=id("remove")
                         aria-label=format!("{}: {cname}", st.remove_condition) title=st.remove_condition
                         on:click=move |_| {
-                            b.focus_next(control_id(&remove_path, &format!("{part}-add")));
+                            b.focus.move_to(control_id(&remove_path, &format!("{part}-add")));
                             b.edit(&remove_path, |r| if let Some(f) = filter_mut(r, which) {
                                 if i < f.conditions.len() { f.conditions.remove(i); }
                             });
@@ -244,7 +244,7 @@ pub fn filter_view(
                     if !can_add {
                         return;
                     }
-                    b.focus_next(new_condition_id.clone());
+                    b.focus.move_to(new_condition_id.clone());
                     b.edit(&add_path, |r| if let Some(f) = filter_mut(r, which) {
                         f.conditions.push(PropertyCondition { property: String::new(), test: ValueTest::Exists });
                     });

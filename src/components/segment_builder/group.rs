@@ -52,7 +52,7 @@ pub fn group_view(
         let path = path.clone();
         move |ev: leptos::ev::Event| {
             let kind = event_target_value(&ev);
-            b.keep_focus();
+            b.focus.keep_current();
             b.edit(&path, |r| rule_tree::set_group_kind(r, &kind));
         }
     };
@@ -62,7 +62,7 @@ pub fn group_view(
             b.rule.update(|root| {
                 if let Some(p) = rule_tree::add(root, &path, rule_ops::new_leaf("performed", None))
                 {
-                    b.focus_next(control_id(&p, "kind"));
+                    b.focus.move_to(control_id(&p, "kind"));
                 }
             });
         }
@@ -73,7 +73,7 @@ pub fn group_view(
             b.rule.update(|root| {
                 let group = Rule::all(vec![rule_ops::new_leaf("performed", None)]);
                 if let Some(p) = rule_tree::add(root, &path, group) {
-                    b.focus_next(control_id(&p, "match"));
+                    b.focus.move_to(control_id(&p, "match"));
                 }
             });
         }

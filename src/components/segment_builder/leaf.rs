@@ -103,7 +103,7 @@ pub fn leaf_view(
         let path = path.clone();
         move |ev: leptos::ev::Event| {
             let kind = event_target_value(&ev);
-            b.keep_focus();
+            b.focus.keep_current();
             b.edit(&path, |r| *r = rule_ops::new_leaf(&kind, Some(r)));
         }
     };

@@ -14,10 +14,10 @@ mod leaf;
 mod window_fields;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
+
+use crate::components::focus_keeper::FocusKeeper;
 
 use crate::app::use_settings;
 use crate::engine::catalog::Catalog;
@@ -36,8 +36,8 @@ pub struct Builder {
     pub catalog: StoredValue<Arc<Catalog>>,
     /// Segments a rule may refer to: (id, display name).
     pub segments: Signal<Vec<(String, String)>>,
-    /// The id of the element to focus after the next re-render.
-    focus: StoredValue<Option<String>>,
+    /// Where the focus goes after the builder re-renders.
+    pub focus: FocusKeeper,
     /// The rule as the controls last drew or changed it: a different one came from outside.
     drawn: StoredValue<Option<Rule>>,
 }
@@ -54,7 +54,7 @@ impl Builder {
             issues,
             catalog: StoredValue::new(catalog),
             segments,
-            focus: StoredValue::new(None),
+            focus: FocusKeeper::default(),
             drawn: StoredValue::new(None),
         }
     }
@@ -70,21 +70,6 @@ impl Builder {
         self.drawn.set_value(Some(self.rule.get_untracked()));
     }
 
-    /// Keeps the focus on the control in use across a re-render.
-    pub fn keep_focus(&self) {
-        let id = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.active_element())
-            .map(|e| e.id())
-            .filter(|id| !id.is_empty());
-        self.focus.set_value(id);
-    }
-
-    /// Focuses the element with this id after the next re-render.
-    pub fn focus_next(&self, id: String) {
-        self.focus.set_value(Some(id));
-    }
-
     /// The problem text of the rule at `path`, if any.
     pub fn issue_at(&self, path: &[usize]) -> Option<RuleIssue> {
         self.issues
@@ -95,16 +80,6 @@ impl Builder {
 /// An element id for a control of the rule at `path`.
 pub fn control_id(path: &[usize], part: &str) -> String {
     format!("sb-{}-{part}", rule_tree::path_id(path))
-}
-
-fn focus_by_id(id: &str) {
-    let element = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(element) = element {
-        let _ = element.focus();
-    }
 }
 
 /// `(value, label)` options with one selected, as `<option>`s.
@@ -148,10 +123,7 @@ pub fn SegmentBuilder(builder: Builder) -> impl IntoView {
         let t = locale.texts();
         let root = builder.rule.get_untracked();
         let tree = group::group_view(builder, Vec::new(), &root, st, t);
-        if let Some(id) = builder.focus.get_value() {
-            builder.focus.set_value(None);
-            set_timeout(move || focus_by_id(&id), Duration::ZERO);
-        }
+        builder.focus.apply();
         view! { <div class="crm-builder">{tree}</div> }
     }
 }

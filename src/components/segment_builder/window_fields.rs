@@ -44,7 +44,7 @@ pub fn window_view(
     let kind_path = path.clone();
     let on_kind = move |ev: leptos::ev::Event| {
         let kind = event_target_value(&ev);
-        b.keep_focus();
+        b.focus.keep_current();
         b.edit(&kind_path, |r| {
             if let Some(w) = window_mut(r) {
                 *w = rule_ops::window_of_kind(&kind, w);
